@@ -1,0 +1,246 @@
+//! From glyphs to the line breaker's items: words become boxes, spaces glue,
+//! and every place a line may end (spaces, hyphenation points, compound
+//! hyphens, URL separators) a break with its cost.
+
+use super::linebreak::{Item, FILL, INFINITE_PENALTY};
+use super::shape::{Glyph, GlyphKind};
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+
+/// Stretch of a word space, as a share of its width: TeX's fonts allow a half.
+pub const SPACE_STRETCH: f32 = 0.5;
+/// Shrink of a word space, as a share of its width: TeX's fonts allow a third.
+pub const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// Cost of a hyphenation point (TeX's \hyphenpenalty).
+pub const HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of breaking after a compound's own hyphen (TeX's \exhyphenpenalty).
+pub const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of breaking a URL or e-mail address after `/ . @ -` (no hyphen is added):
+/// high, as a last resort before a loose line.
+pub const URL_BREAK_PENALTY: f32 = 150.0;
+/// Cost of other breaks without a space (after a dash or slash).
+pub const OTHER_BREAK_PENALTY: f32 = 20.0;
+/// Letters kept before a hyphenation point (French rule: at least 2).
+pub const LEFT_HYPHEN_MIN: usize = 2;
+/// Letters kept after a hyphenation point (French rule: at least 3).
+pub const RIGHT_HYPHEN_MIN: usize = 3;
+
+/// What an item stands for in the glyph stream, for setting the line afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Glyphs `start..end` of the paragraph.
+    Glyphs(usize, usize),
+    /// A hyphen point after glyph `glyph - 1`, drawn in that glyph's run.
+    Hyphen(usize),
+    /// Nothing to draw (a break without a hyphen, the last line's fill).
+    None,
+}
+
+/// The items of a paragraph and what each stands for.
+#[derive(Debug, Clone, Default)]
+pub struct Items {
+    /// The line breaker's items.
+    pub items: Vec<Item>,
+    /// For each item, what it stands for.
+    pub sources: Vec<Source>,
+}
+
+impl Items {
+    fn push(&mut self, item: Item, source: Source) {
+        self.items.push(item);
+        self.sources.push(source);
+    }
+}
+
+/// Options for building items.
+pub struct ItemOptions<'a> {
+    /// Whether words may be hyphenated.
+    pub hyphenate: bool,
+    /// Whether spaces stretch (justified text) or keep their width (ragged).
+    pub justify: bool,
+    /// Advance of the hyphen in each run's face and size, in points.
+    pub hyphen_width: &'a dyn Fn(u16) -> f32,
+}
+
+/// Builds the items of a paragraph from its text and glyphs.
+pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
+    let mut out = Items::default();
+    let glyph_at = |offset: usize| glyphs.partition_point(|g| (g.start as usize) < offset);
+    let mut prev = 0usize;
+    for (pos, opportunity) in linebreaks(text) {
+        let (g0, g1) = (glyph_at(prev), glyph_at(pos));
+        let seg_start = prev;
+        prev = pos;
+        if g0 >= g1 {
+            continue;
+        }
+        // Trailing spaces and forced breaks end the segment; the rest is the word.
+        let mut content_end = g1;
+        while content_end > g0 && matches!(glyphs[content_end - 1].kind, GlyphKind::Space | GlyphKind::Break) {
+            content_end -= 1;
+        }
+        let content = &text[seg_start..glyphs.get(content_end).map_or(pos, |g| (g.start as usize).min(pos))];
+        word_items(text, glyphs, g0, content_end, content, seg_start, opts, &mut out);
+
+        let spaces: Vec<usize> = (content_end..g1).filter(|&k| glyphs[k].kind == GlyphKind::Space).collect();
+        let forced = (content_end..g1).any(|k| glyphs[k].kind == GlyphKind::Break);
+        if let (Some(&first), false) = (spaces.first(), forced) {
+            let width: f32 = spaces.iter().map(|&k| glyphs[k].advance).sum();
+            let (stretch, shrink) = if opts.justify { (width * SPACE_STRETCH, width * SPACE_SHRINK) } else { (0.0, 0.0) };
+            out.push(Item::Glue { width, stretch, shrink }, Source::Glyphs(first, g1));
+        } else if forced || (opportunity == BreakOpportunity::Mandatory && pos == text.len()) {
+            out.push(Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 }, Source::None);
+            out.push(Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false }, Source::None);
+        } else if content_end > g0 {
+            let hyphen = content.ends_with(['-', '\u{2010}']);
+            let cost = if hyphen { EXPLICIT_HYPHEN_PENALTY } else { OTHER_BREAK_PENALTY };
+            out.push(Item::Penalty { width: 0.0, cost, flagged: hyphen }, Source::None);
+        }
+    }
+    if !matches!(out.items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITE_PENALTY) {
+        out.push(Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 }, Source::None);
+        out.push(Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false }, Source::None);
+    }
+    out
+}
+
+/// Is this word a URL or an e-mail address (never hyphenated, broken only after separators)?
+fn is_url(word: &str) -> bool {
+    word.contains('@') || word.contains("://") || word.starts_with("www.") || {
+        // A domain: letters, a dot, then 2–6 letters at the end (« polemetropolitainartois.fr »).
+        let core = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        core.rsplit_once('.').is_some_and(|(head, tld)| {
+            !head.is_empty() && (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_lowercase())
+        })
+    }
+}
+
+/// The boxes and hyphenation penalties of one word (glyphs `g0..g1`, text `content` at `base`).
+#[allow(clippy::too_many_arguments)]
+fn word_items(
+    text: &str,
+    glyphs: &[Glyph],
+    g0: usize,
+    g1: usize,
+    content: &str,
+    base: usize,
+    opts: &ItemOptions,
+    out: &mut Items,
+) {
+    if g0 >= g1 {
+        return;
+    }
+    let mut points: Vec<(usize, f32, bool)> = Vec::new(); // (byte offset, cost, adds a hyphen)
+    if is_url(content) {
+        for (i, c) in content.char_indices() {
+            let after = i + c.len_utf8();
+            if "/.@-".contains(c) && after < content.len() {
+                points.push((base + after, URL_BREAK_PENALTY, false));
+            }
+        }
+    } else if opts.hyphenate {
+        hyphenation_points(content, base, &mut points);
+    }
+    let _ = text;
+    let mut start = g0;
+    for (offset, cost, hyphen) in points {
+        // Only at a cluster boundary: never inside a ligature.
+        let k = glyphs[start..g1].partition_point(|g| (g.start as usize) < offset) + start;
+        if k <= start || k >= g1 || glyphs[k].start as usize != offset || glyphs[k - 1].start as usize == offset {
+            continue;
+        }
+        let width: f32 = glyphs[start..k].iter().map(|g| g.advance).sum();
+        out.push(Item::Box { width }, Source::Glyphs(start, k));
+        if hyphen {
+            let w = (opts.hyphen_width)(glyphs[k - 1].run);
+            out.push(Item::Penalty { width: w, cost, flagged: true }, Source::Hyphen(k));
+        } else {
+            out.push(Item::Penalty { width: 0.0, cost, flagged: false }, Source::None);
+        }
+        start = k;
+    }
+    let width: f32 = glyphs[start..g1].iter().map(|g| g.advance).sum();
+    out.push(Item::Box { width }, Source::Glyphs(start, g1));
+}
+
+/// French hyphenation points of the words in `content` (byte offsets from `base`).
+fn hyphenation_points(content: &str, base: usize, points: &mut Vec<(usize, f32, bool)>) {
+    // Letter runs: an apostrophe ends one (« l’énergie » hyphenates « énergie »).
+    let mut i = 0;
+    let bytes_len = content.len();
+    while i < bytes_len {
+        let rest = &content[i..];
+        let Some(first) = rest.chars().next() else { break };
+        if !first.is_alphabetic() {
+            i += first.len_utf8();
+            continue;
+        }
+        let len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+        let word = &rest[..len];
+        let before = content[..i].chars().next_back();
+        let after = rest[len..].chars().next();
+        let touches_digit = before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit());
+        let capitals = word.chars().filter(|c| c.is_uppercase()).count();
+        let chars = word.chars().count();
+        if !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + RIGHT_HYPHEN_MIN {
+            let mut offset = 0;
+            let mut syllables = hypher::hyphenate_bounded(word, hypher::Lang::French, LEFT_HYPHEN_MIN, RIGHT_HYPHEN_MIN);
+            let first_syllable = syllables.next().map_or(0, str::len);
+            offset += first_syllable;
+            for s in syllables {
+                points.push((base + i + offset, HYPHEN_PENALTY, true));
+                offset += s.len();
+            }
+        }
+        i += len;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(word: &str) -> Vec<String> {
+        let mut p = Vec::new();
+        hyphenation_points(word, 0, &mut p);
+        let mut out = Vec::new();
+        let mut last = 0;
+        for (o, _, _) in p {
+            out.push(word[last..o].to_string());
+            last = o;
+        }
+        out.push(word[last..].to_string());
+        out
+    }
+
+    #[test]
+    fn french_hyphenation_after_elision() {
+        assert_eq!(points("l’énergie").concat(), "l’énergie");
+        assert!(points("l’énergie").len() > 1, "{:?}", points("l’énergie"));
+        assert!(points("d’agglomération").iter().any(|s| s.starts_with("d’ag")), "{:?}", points("d’agglomération"));
+    }
+
+    #[test]
+    fn no_hyphenation_in_acronyms_numbers_or_short_words() {
+        assert_eq!(points("SRDEII").len(), 1);
+        assert_eq!(points("ADEME").len(), 1);
+        assert_eq!(points("3ème").len(), 1);
+        assert_eq!(points("avec").len(), 1);
+    }
+
+    #[test]
+    fn keeps_two_letters_before_and_three_after() {
+        for part in [points("Métropolitain"), points("réhabilitation"), points("opérationnels")] {
+            assert!(part.first().unwrap().chars().count() >= 2, "{part:?}");
+            assert!(part.last().unwrap().chars().count() >= 3, "{part:?}");
+        }
+    }
+
+    #[test]
+    fn recognises_urls_and_addresses() {
+        assert!(is_url("coline.senechal@pm-artois.fr"));
+        assert!(is_url("polemetropolitainartois.fr"));
+        assert!(is_url("http://a.org/b"));
+        assert!(!is_url("etc."));
+        assert!(!is_url("Lens-Liévin"));
+    }
+}

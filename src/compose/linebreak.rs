@@ -1,0 +1,340 @@
+//! Knuth–Plass: the whole paragraph is broken at once, choosing the breaks
+//! that minimise the total demerits of its lines (Knuth & Plass, « Breaking
+//! paragraphs into lines », 1981), as TeX does.
+
+/// A cost that forbids a break (TeX's 10000).
+pub const INFINITE_PENALTY: f32 = 10_000.0;
+/// Stretch that absorbs any space: the last line's fill.
+pub const FILL: f32 = 100_000.0;
+/// Badness of a line that cannot be stretched enough (TeX's 10000).
+const INFINITE_BADNESS: f32 = 10_000.0;
+
+/// An element of a paragraph, as the line breaker sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// Ink that cannot break: a word or the part of a word between hyphenation points.
+    Box {
+        /// Natural width.
+        width: f32,
+    },
+    /// Space that stretches and shrinks; a line may end at it if a box precedes it.
+    Glue {
+        /// Natural width.
+        width: f32,
+        /// How much it may grow at ratio 1.
+        stretch: f32,
+        /// How much it may shrink at ratio -1.
+        shrink: f32,
+    },
+    /// A possible break with a cost; `width` is added to the line if it breaks here (the hyphen).
+    Penalty {
+        /// Width added at a break here.
+        width: f32,
+        /// Cost of breaking here; ≥ INFINITE_PENALTY forbids, ≤ -INFINITE_PENALTY forces.
+        cost: f32,
+        /// A hyphen break: two in a row cost extra.
+        flagged: bool,
+    },
+}
+
+/// How lines are judged: TeX's parameters, in its units.
+#[derive(Debug, Clone, Copy)]
+pub struct Params {
+    /// Largest badness accepted.
+    pub tolerance: f32,
+    /// Added to each line's badness before squaring: favours fewer lines.
+    pub line_penalty: f32,
+    /// Extra demerits for two hyphenated lines in a row.
+    pub double_hyphen_demerits: f32,
+    /// Extra demerits for a hyphenated penultimate line.
+    pub final_hyphen_demerits: f32,
+    /// Extra demerits when adjacent lines differ by more than one fitness class.
+    pub adj_demerits: f32,
+    /// Stretch added to every line (TeX's emergency stretch; ragged-right lines use it too).
+    pub line_stretch: f32,
+    /// Set to make a bad paragraph rather than fail: lines may overflow.
+    pub rescue: bool,
+}
+
+/// A break chosen by the breaker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Index of the item the line ends at.
+    pub at: usize,
+    /// The line's adjustment ratio (how much its glue stretched, -1…∞).
+    pub ratio: f32,
+}
+
+#[derive(Clone, Copy)]
+struct Node {
+    at: usize,
+    line_start: usize,
+    fitness: u8,
+    flagged: bool,
+    demerits: f32,
+    ratio: f32,
+    prev: Option<usize>,
+}
+
+/// Running totals of widths, stretch and shrink up to each item.
+struct Sums {
+    width: Vec<f32>,
+    stretch: Vec<f32>,
+    shrink: Vec<f32>,
+}
+
+impl Sums {
+    fn new(items: &[Item]) -> Sums {
+        let n = items.len() + 1;
+        let (mut width, mut stretch, mut shrink) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
+        width.push(0.0);
+        stretch.push(0.0);
+        shrink.push(0.0);
+        for item in items {
+            match *item {
+                Item::Box { width: bw } => w += bw,
+                Item::Glue { width: gw, stretch: gs, shrink: gh } => {
+                    w += gw;
+                    st += gs;
+                    sh += gh;
+                }
+                Item::Penalty { .. } => {}
+            }
+            width.push(w);
+            stretch.push(st);
+            shrink.push(sh);
+        }
+        Sums { width, stretch, shrink }
+    }
+}
+
+/// Where the line after a break at `at` starts: discardable items are dropped.
+fn line_start(items: &[Item], at: usize) -> usize {
+    let mut i = at + 1;
+    while i < items.len() {
+        match items[i] {
+            Item::Box { .. } => break,
+            Item::Penalty { cost, .. } if cost <= -INFINITE_PENALTY => break,
+            _ => i += 1,
+        }
+    }
+    i
+}
+
+/// The fitness class of a ratio: tight, decent, loose, very loose.
+fn fitness(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// Breaks `items` into lines of width `width`; `None` if no set of breaks meets
+/// the tolerance (never with `params.rescue`). The last item must be a forced break.
+pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Break>> {
+    let sums = Sums::new(items);
+    let mut nodes: Vec<Node> = vec![Node {
+        at: 0,
+        line_start: 0,
+        fitness: 1,
+        flagged: false,
+        demerits: 0.0,
+        ratio: 0.0,
+        prev: None,
+    }];
+    let mut active: Vec<usize> = vec![0];
+    let last = items.len().checked_sub(1)?;
+
+    for (i, item) in items.iter().enumerate() {
+        let (cost, flagged, break_width) = match *item {
+            Item::Penalty { cost, flagged, width } if cost < INFINITE_PENALTY => (cost, flagged, width),
+            Item::Glue { .. } if i > 0 && matches!(items[i - 1], Item::Box { .. }) => (0.0, false, 0.0),
+            _ => continue,
+        };
+        let forced = cost <= -INFINITE_PENALTY;
+        // Best candidate per fitness class: (demerits, node, ratio).
+        let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
+        let mut overfull_fallback: Option<(f32, usize, f32)> = None;
+        let mut k = 0;
+        while k < active.len() {
+            let a = active[k];
+            let node = nodes[a];
+            let start = node.line_start;
+            let natural = sums.width[i] - sums.width[start] + break_width;
+            let stretch = sums.stretch[i] - sums.stretch[start] + params.line_stretch;
+            let shrink = sums.shrink[i] - sums.shrink[start];
+            let ratio = if natural < width {
+                if stretch > 0.0 { (width - natural) / stretch } else { f32::INFINITY }
+            } else if natural > width {
+                if shrink > 0.0 { (width - natural) / shrink } else { f32::NEG_INFINITY }
+            } else {
+                0.0
+            };
+            if ratio < -1.0 || forced {
+                active.swap_remove(k);
+                if ratio < -1.0 {
+                    let d = node.demerits + INFINITE_BADNESS * INFINITE_BADNESS;
+                    if overfull_fallback.is_none_or(|(bd, _, _)| d < bd) {
+                        overfull_fallback = Some((d, a, ratio));
+                    }
+                    continue;
+                }
+            } else {
+                k += 1;
+            }
+            let badness = if ratio.is_infinite() { INFINITE_BADNESS } else { (100.0 * ratio.abs().powi(3)).min(INFINITE_BADNESS) };
+            if badness > params.tolerance && !(forced && params.rescue) {
+                continue;
+            }
+            let mut d = (params.line_penalty + badness).powi(2);
+            if cost > 0.0 {
+                d += cost * cost;
+            } else if !forced {
+                d -= cost * cost;
+            }
+            if flagged && node.flagged {
+                d += params.double_hyphen_demerits;
+            }
+            if i == last && node.flagged {
+                d += params.final_hyphen_demerits;
+            }
+            let class = fitness(ratio.min(10.0));
+            if class.abs_diff(node.fitness) > 1 {
+                d += params.adj_demerits;
+            }
+            let total = node.demerits + d;
+            let slot = &mut best[usize::from(class)];
+            if slot.is_none_or(|(bd, _, _)| total < bd) {
+                *slot = Some((total, a, ratio));
+            }
+        }
+        let mut added = false;
+        for (class, cand) in best.iter().enumerate() {
+            if let Some((demerits, prev, ratio)) = *cand {
+                nodes.push(Node {
+                    at: i,
+                    line_start: line_start(items, i),
+                    fitness: class as u8,
+                    flagged,
+                    demerits,
+                    ratio,
+                    prev: Some(prev),
+                });
+                active.push(nodes.len() - 1);
+                added = true;
+            }
+        }
+        if active.is_empty() && !added {
+            // Nothing fits: only a rescue pass makes an overfull line here.
+            let (demerits, prev, ratio) = match overfull_fallback {
+                Some(f) if params.rescue => f,
+                _ => return None,
+            };
+            nodes.push(Node {
+                at: i,
+                line_start: line_start(items, i),
+                fitness: 1,
+                flagged,
+                demerits,
+                ratio: ratio.max(-1.0),
+                prev: Some(prev),
+            });
+            active.push(nodes.len() - 1);
+        }
+    }
+    let end = active
+        .iter()
+        .copied()
+        .filter(|&a| nodes[a].at == last)
+        .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+    let mut breaks = Vec::new();
+    let mut cur = Some(end);
+    while let Some(c) = cur {
+        if nodes[c].prev.is_some() {
+            breaks.push(Break { at: nodes[c].at, ratio: nodes[c].ratio });
+        }
+        cur = nodes[c].prev;
+    }
+    breaks.reverse();
+    Some(breaks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params() -> Params {
+        Params {
+            tolerance: 200.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 10_000.0,
+            final_hyphen_demerits: 5_000.0,
+            adj_demerits: 10_000.0,
+            line_stretch: 0.0,
+            rescue: false,
+        }
+    }
+
+    /// Words of the given widths separated by spaces of width 1 (stretch 1, shrink 0.5).
+    fn words(widths: &[f32]) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (i, &w) in widths.iter().enumerate() {
+            if i > 0 {
+                items.push(Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.5 });
+            }
+            items.push(Item::Box { width: w });
+        }
+        items.push(Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 });
+        items.push(Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false });
+        items
+    }
+
+    #[test]
+    fn breaks_into_even_lines() {
+        // Six words of 4 in lines of 14: two lines of three words (4+1+4+1+4 = 14).
+        let items = words(&[4.0; 6]);
+        let breaks = break_lines(&items, 14.0, &params()).unwrap();
+        assert_eq!(breaks.len(), 2);
+        assert!(breaks[0].ratio.abs() < 1e-6);
+    }
+
+    #[test]
+    fn prefers_even_spacing_to_a_greedy_fill() {
+        // A greedy breaker fills the first line and leaves the second very loose;
+        // Knuth–Plass spreads the looseness.
+        let items = words(&[3.0, 3.0, 3.0, 3.0, 9.0, 3.0]);
+        let breaks = break_lines(&items, 16.0, &params()).unwrap();
+        let first = breaks[0].ratio;
+        assert!(first.abs() <= 1.0, "first line ratio {first}");
+    }
+
+    #[test]
+    fn impossible_lines_fail_without_rescue_and_overflow_with_it() {
+        let items = words(&[30.0, 2.0]);
+        assert!(break_lines(&items, 10.0, &params()).is_none());
+        let rescued = break_lines(&items, 10.0, &Params { rescue: true, ..params() }).unwrap();
+        assert_eq!(rescued.last().unwrap().at, items.len() - 1);
+    }
+
+    #[test]
+    fn hyphen_break_is_used_when_it_helps() {
+        // « aaaa bbbb-cccc »: without the hyphen the lines are very uneven.
+        let items = vec![
+            Item::Box { width: 6.0 },
+            Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.5 },
+            Item::Box { width: 3.0 },
+            Item::Penalty { width: 1.0, cost: 50.0, flagged: true },
+            Item::Box { width: 6.0 },
+            Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 },
+            Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false },
+        ];
+        let breaks = break_lines(&items, 10.5, &params()).unwrap();
+        assert_eq!(breaks[0].at, 3);
+    }
+}

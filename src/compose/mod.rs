@@ -1,0 +1,342 @@
+//! Paragraph composition: styled text → shaped glyphs → items → lines.
+//!
+//! The stages, in order: [`french`] applies French typographic rules to the
+//! plain text the editor typed; [`shape`] turns it into glyphs; [`items`]
+//! finds where lines may break and at what cost; [`linebreak`] chooses the
+//! breaks for the whole paragraph (Knuth–Plass); [`Prepared::lines`] sets each
+//! line, justifying its spaces. Everything before line breaking is done once
+//! per paragraph; only breaking and setting depend on the frame's width.
+
+pub mod french;
+pub mod items;
+pub mod linebreak;
+pub mod shape;
+
+use crate::fonts::FaceId;
+use crate::model::layout::Align;
+use crate::units::Pt;
+use items::{ItemOptions, Items, Source, SPACE_SHRINK, SPACE_STRETCH};
+use linebreak::{Item, Params, FILL, INFINITE_PENALTY};
+use shape::{Glyph, GlyphKind, MissingGlyph, Shaper};
+use std::ops::Range;
+use std::sync::Arc;
+
+/// TeX's \tolerance for the first pass: lines up to badness 200 are acceptable.
+pub const TOLERANCE: f32 = 200.0;
+/// TeX's \linepenalty: each line costs this much, so fewer lines are preferred.
+pub const LINE_PENALTY: f32 = 10.0;
+/// TeX's \doublehyphendemerits: two hyphenated lines in a row are costly.
+pub const DOUBLE_HYPHEN_DEMERITS: f32 = 10_000.0;
+/// TeX's \finalhyphendemerits: a hyphen on the penultimate line is costly.
+pub const FINAL_HYPHEN_DEMERITS: f32 = 5_000.0;
+/// TeX's \adjdemerits: a tight line next to a loose one is costly.
+pub const ADJ_DEMERITS: f32 = 10_000.0;
+/// Emergency stretch for the second pass, in em: spreads the looseness of a
+/// paragraph that has no acceptable breaks over all its lines.
+pub const EMERGENCY_STRETCH_EM: f32 = 1.5;
+/// How far ragged lines may fall short of the measure without cost, in em.
+pub const RAGGED_STRETCH_EM: f32 = 3.0;
+
+/// How a run of text looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunStyle {
+    /// Font face.
+    pub face: FaceId,
+    /// Font size.
+    pub size: Pt,
+    /// Colour (a swatch name of the layout).
+    pub color: String,
+    /// Link target, if the run is a link.
+    pub link: Option<String>,
+    /// Extra space after each glyph.
+    pub tracking: Pt,
+}
+
+/// A run of text and its look, as it comes from the story.
+#[derive(Debug, Clone)]
+pub struct StyledRun {
+    /// The text.
+    pub text: String,
+    /// Its look.
+    pub style: RunStyle,
+}
+
+/// A paragraph to compose.
+#[derive(Debug, Clone)]
+pub struct ParagraphInput {
+    /// Its text.
+    pub runs: Vec<StyledRun>,
+    /// A list label hung in the left indent of the first line.
+    pub label: Option<StyledRun>,
+    /// Alignment.
+    pub align: Align,
+    /// Whether words may be hyphenated.
+    pub hyphenate: bool,
+    /// Whether French typography applies.
+    pub french: bool,
+    /// Left indent of every line.
+    pub indent: Pt,
+}
+
+/// A glyph placed on a line.
+#[derive(Debug, Clone)]
+pub struct PlacedGlyph {
+    /// Glyph id.
+    pub id: u16,
+    /// Advance, in points (spaces carry their justified width).
+    pub advance: f32,
+    /// Horizontal offset, in points.
+    pub x_offset: f32,
+    /// Vertical offset, in points (up is positive).
+    pub y_offset: f32,
+    /// The glyph's text in its run's `text`.
+    pub range: Range<usize>,
+}
+
+/// Glyphs of one style on a line.
+#[derive(Debug, Clone)]
+pub struct LineRun {
+    /// Their look.
+    pub style: Arc<RunStyle>,
+    /// Horizontal position of the first glyph from the frame's left edge.
+    pub x: Pt,
+    /// Total advance.
+    pub width: Pt,
+    /// The glyphs.
+    pub glyphs: Vec<PlacedGlyph>,
+    /// The text they show (for copying and searching).
+    pub text: String,
+}
+
+/// A set line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// Its runs, left to right.
+    pub runs: Vec<LineRun>,
+    /// Whether it ends with an added hyphen.
+    pub hyphenated: bool,
+    /// How much its spaces stretched (positive) or shrank (negative), as TeX's glue ratio.
+    pub ratio: f32,
+}
+
+/// A paragraph shaped and itemised, ready to be broken at any width.
+pub struct Prepared {
+    text: String,
+    styles: Vec<Arc<RunStyle>>,
+    glyphs: Vec<Glyph>,
+    items: Items,
+    align: Align,
+    indent: Pt,
+    label: Option<LineRun>,
+    hyphens: Vec<(u16, f32)>,
+    /// Characters the fonts lack.
+    pub missing: Vec<MissingGlyph>,
+}
+
+impl Prepared {
+    /// Applies typography, shapes and itemises a paragraph.
+    pub fn new(shaper: &mut Shaper, input: &ParagraphInput) -> Prepared {
+        let mut texts: Vec<String> = input.runs.iter().map(|r| r.text.clone()).collect();
+        if input.french {
+            french::apply(&mut texts);
+        }
+        // No space at the start or the end of a paragraph.
+        if let Some(first) = texts.iter_mut().find(|t| !t.is_empty()) {
+            *first = first.trim_start().to_string();
+        }
+        if let Some(last) = texts.iter_mut().rev().find(|t| !t.trim().is_empty()) {
+            *last = last.trim_end().to_string();
+        }
+        let mut text = String::new();
+        let mut glyphs = Vec::new();
+        let mut missing = Vec::new();
+        let mut styles = Vec::new();
+        for (i, (run, t)) in input.runs.iter().zip(&texts).enumerate() {
+            let base = text.len();
+            text.push_str(t);
+            shaper.shape_run(t, base, i as u16, &run.style, &mut glyphs, &mut missing);
+            styles.push(Arc::new(run.style.clone()));
+        }
+        let hyphens: Vec<(u16, f32)> = styles
+            .iter()
+            .map(|s| {
+                let (id, em) = shaper.hyphen(s.face);
+                (id, em * s.size.0)
+            })
+            .collect();
+        let hyphen_width = |run: u16| hyphens[usize::from(run)].1;
+        let items = items::build(
+            &text,
+            &glyphs,
+            &ItemOptions {
+                hyphenate: input.hyphenate,
+                justify: input.align == Align::Justify,
+                hyphen_width: &hyphen_width,
+            },
+        );
+        let label = input.label.as_ref().map(|l| {
+            let mut label_glyphs = Vec::new();
+            shaper.shape_run(&l.text, 0, 0, &l.style, &mut label_glyphs, &mut missing);
+            let placed: Vec<PlacedGlyph> = label_glyphs
+                .iter()
+                .map(|g| PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance,
+                    x_offset: g.x_offset,
+                    y_offset: g.y_offset,
+                    range: g.start as usize..g.end as usize,
+                })
+                .collect();
+            LineRun {
+                style: Arc::new(l.style.clone()),
+                x: Pt::ZERO,
+                width: Pt(placed.iter().map(|g| g.advance).sum()),
+                glyphs: placed,
+                text: l.text.clone(),
+            }
+        });
+        Prepared { text, styles, glyphs, items, align: input.align, indent: input.indent, label, hyphens, missing }
+    }
+
+    /// The paragraph's text after typography, as it will read in the PDF.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Breaks the paragraph into lines for a frame `width` wide and sets them.
+    pub fn lines(&self, width: Pt) -> Vec<Line> {
+        let measure = (width - self.indent).0.max(1.0);
+        let em = self.styles.first().map_or(10.0, |s| s.size.0);
+        let ragged = self.align != Align::Justify;
+        let base = Params {
+            tolerance: TOLERANCE,
+            line_penalty: LINE_PENALTY,
+            double_hyphen_demerits: DOUBLE_HYPHEN_DEMERITS,
+            final_hyphen_demerits: FINAL_HYPHEN_DEMERITS,
+            adj_demerits: ADJ_DEMERITS,
+            line_stretch: if ragged { RAGGED_STRETCH_EM * em } else { 0.0 },
+            rescue: false,
+        };
+        let passes = [
+            base,
+            Params { line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em, ..base },
+            Params { tolerance: f32::INFINITY, line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em, rescue: true, ..base },
+        ];
+        let breaks = passes
+            .iter()
+            .find_map(|p| linebreak::break_lines(&self.items.items, measure, p))
+            .unwrap_or_default();
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        for b in breaks {
+            let mut line = self.set_line(start, b.at, measure);
+            if lines.is_empty() {
+                if let Some(label) = &self.label {
+                    line.runs.insert(0, label.clone());
+                }
+            }
+            lines.push(line);
+            start = b.at + 1;
+            while start < self.items.items.len() && !matches!(self.items.items[start], Item::Box { .. }) {
+                if matches!(self.items.items[start], Item::Penalty { cost, .. } if cost <= -INFINITE_PENALTY) {
+                    break;
+                }
+                start += 1;
+            }
+        }
+        lines
+    }
+
+    /// Sets the line made of items `from..to`, broken at item `to`.
+    fn set_line(&self, from: usize, to: usize, measure: f32) -> Line {
+        let items = &self.items.items;
+        let (mut natural, mut stretch, mut shrink) = (0.0f32, 0.0f32, 0.0f32);
+        for item in &items[from..to] {
+            match *item {
+                Item::Box { width } => natural += width,
+                Item::Glue { width, stretch: s, shrink: h } => {
+                    natural += width;
+                    stretch += s;
+                    shrink += h;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        let hyphen = match (&items[to], &self.items.sources[to]) {
+            (Item::Penalty { width, .. }, Source::Hyphen(k)) => {
+                natural += width;
+                Some(*k)
+            }
+            _ => None,
+        };
+        let ratio = if self.align != Align::Justify || stretch >= FILL / 2.0 {
+            0.0
+        } else if natural < measure && stretch > 0.0 {
+            (measure - natural) / stretch
+        } else if natural > measure && shrink > 0.0 {
+            ((measure - natural) / shrink).max(-1.0)
+        } else {
+            0.0
+        };
+        let space_scale = 1.0 + if ratio >= 0.0 { ratio * SPACE_STRETCH } else { ratio * SPACE_SHRINK };
+
+        // The glyphs of the line, in order.
+        let mut placed: Vec<(u16, PlacedGlyph, usize)> = Vec::new(); // (run, glyph, text start)
+        for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
+            if let (Item::Box { .. } | Item::Glue { .. }, Source::Glyphs(a, b)) = (item, source) {
+                for g in &self.glyphs[*a..*b] {
+                    if g.kind == GlyphKind::Break {
+                        continue;
+                    }
+                    let advance = if g.kind == GlyphKind::Space { g.advance * space_scale } else { g.advance };
+                    let pg = PlacedGlyph {
+                        id: g.id,
+                        advance,
+                        x_offset: g.x_offset,
+                        y_offset: g.y_offset,
+                        range: g.start as usize..g.end as usize,
+                    };
+                    placed.push((g.run, pg, g.start as usize));
+                }
+            }
+        }
+        let mut x = self.indent.0
+            + match self.align {
+                Align::Justify | Align::Left => 0.0,
+                Align::Right => (measure - natural).max(0.0),
+                Align::Center => ((measure - natural) / 2.0).max(0.0),
+            };
+        let mut runs: Vec<LineRun> = Vec::new();
+        let mut i = 0;
+        while i < placed.len() {
+            let run = placed[i].0;
+            let mut j = i;
+            while j < placed.len() && placed[j].0 == run {
+                j += 1;
+            }
+            let text_start = placed[i].2;
+            let text_end = placed[i..j].iter().map(|p| p.1.range.end).max().unwrap_or(text_start);
+            let mut glyphs: Vec<PlacedGlyph> = placed[i..j]
+                .iter()
+                .map(|(_, g, _)| PlacedGlyph {
+                    range: g.range.start - text_start..g.range.end - text_start,
+                    ..g.clone()
+                })
+                .collect();
+            let mut text = self.text[text_start..text_end].to_string();
+            if let (true, Some(k)) = (j == placed.len(), hyphen) {
+                // The hyphen takes the look of the glyph before it: the line's last.
+                let (id, advance) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
+                let range = text.len()..text.len() + 1;
+                text.push('-');
+                glyphs.push(PlacedGlyph { id, advance, x_offset: 0.0, y_offset: 0.0, range });
+            }
+            let width: f32 = glyphs.iter().map(|g| g.advance).sum();
+            runs.push(LineRun { style: self.styles[usize::from(run)].clone(), x: Pt(x), width: Pt(width), glyphs, text });
+            x += width;
+            i = j;
+        }
+        Line { runs, hyphenated: hyphen.is_some(), ratio }
+    }
+
+}

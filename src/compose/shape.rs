@@ -1,0 +1,191 @@
+//! Shaping: styled text → glyphs with advances, by rustybuzz (kerning, ligatures).
+
+use super::french::{NARROW_NBSP, NBSP};
+use super::RunStyle;
+use crate::fonts::{FaceId, FontSet};
+
+/// Width of the narrow no-break space (before ; ! ? and in numbers), in em:
+/// the « fine » of French typography, about an eighth of an em. The font's own
+/// U+202F is as wide as a word space, so the engine sets it.
+pub const NARROW_SPACE_EM: f32 = 0.11;
+
+/// What a glyph is, for line breaking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GlyphKind {
+    /// A visible glyph.
+    Mark,
+    /// A breakable, stretchable word space.
+    Space,
+    /// A no-break space of fixed width (French spaces, digit groups).
+    FixedSpace,
+    /// A forced line break (no ink).
+    Break,
+}
+
+/// A shaped glyph of a paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct Glyph {
+    /// Glyph id in its face.
+    pub id: u16,
+    /// Byte offset of its cluster in the paragraph text.
+    pub start: u32,
+    /// Byte offset where its cluster ends.
+    pub end: u32,
+    /// Horizontal advance, in points.
+    pub advance: f32,
+    /// Horizontal offset, in points.
+    pub x_offset: f32,
+    /// Vertical offset, in points (up is positive).
+    pub y_offset: f32,
+    /// Index of its run style.
+    pub run: u16,
+    /// What it is.
+    pub kind: GlyphKind,
+}
+
+/// A character the font lacks, found while shaping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MissingGlyph {
+    /// The character.
+    pub character: char,
+    /// Byte offset in the paragraph text.
+    pub offset: usize,
+}
+
+/// Shapes text with the faces of a font set, reusing shape plans.
+pub struct Shaper<'f> {
+    fonts: &'f FontSet,
+    faces: Vec<rustybuzz::Face<'f>>,
+    plans: Vec<rustybuzz::ShapePlan>,
+    space_glyph: Vec<u16>,
+    hyphens: Vec<(u16, f32)>,
+}
+
+impl<'f> Shaper<'f> {
+    /// Prepares every face of the set for shaping.
+    pub fn new(fonts: &'f FontSet) -> Shaper<'f> {
+        let faces: Vec<rustybuzz::Face> = fonts
+            .faces()
+            .iter()
+            .map(|f| rustybuzz::Face::from_slice(&f.data, 0).expect("font parsed at load time"))
+            .collect();
+        let lang: rustybuzz::Language = "fr".parse().expect("valid language tag");
+        let plans = faces
+            .iter()
+            .map(|face| {
+                rustybuzz::ShapePlan::new(
+                    face,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(rustybuzz::script::LATIN),
+                    Some(&lang),
+                    &[],
+                )
+            })
+            .collect();
+        let space_glyph = faces.iter().map(|f| f.glyph_index(' ').map_or(0, |g| g.0)).collect();
+        let hyphens = faces
+            .iter()
+            .map(|f| {
+                let g = f.glyph_index('-').unwrap_or_default();
+                let adv = f.glyph_hor_advance(g).unwrap_or(0);
+                (g.0, f32::from(adv) / f32::from(f.units_per_em() as u16))
+            })
+            .collect();
+        Shaper { fonts, faces, plans, space_glyph, hyphens }
+    }
+
+    /// The hyphen's glyph id and advance in em for a face.
+    pub fn hyphen(&self, face: FaceId) -> (u16, f32) {
+        self.hyphens[face.0]
+    }
+
+    /// Shapes `text` (a run of the paragraph starting at byte `base`) and appends its glyphs.
+    pub fn shape_run(
+        &mut self,
+        text: &str,
+        base: usize,
+        run: u16,
+        style: &RunStyle,
+        out: &mut Vec<Glyph>,
+        missing: &mut Vec<MissingGlyph>,
+    ) {
+        let mut seg_start = 0;
+        for (i, piece) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push(Glyph {
+                    id: 0,
+                    start: (base + seg_start - 1) as u32,
+                    end: (base + seg_start) as u32,
+                    advance: 0.0,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    run,
+                    kind: GlyphKind::Break,
+                });
+            }
+            self.shape_piece(piece, base + seg_start, run, style, out, missing);
+            seg_start += piece.len() + 1;
+        }
+    }
+
+    /// Shapes text without line breaks.
+    fn shape_piece(
+        &mut self,
+        text: &str,
+        base: usize,
+        run: u16,
+        style: &RunStyle,
+        out: &mut Vec<Glyph>,
+        missing: &mut Vec<MissingGlyph>,
+    ) {
+        if text.is_empty() {
+            return;
+        }
+        let face = &self.faces[style.face.0];
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(text);
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        buffer.set_script(rustybuzz::script::LATIN);
+        buffer.set_language("fr".parse().expect("valid language tag"));
+        let shaped = rustybuzz::shape_with_plan(face, &self.plans[style.face.0], buffer);
+        let scale = style.size.0 / self.fonts.face(style.face).units_per_em;
+        let space_em = self.fonts.face(style.face).space;
+        let infos = shaped.glyph_infos();
+        let positions = shaped.glyph_positions();
+        let first = out.len();
+        for (info, pos) in infos.iter().zip(positions) {
+            let cluster = info.cluster as usize;
+            let ch = text[cluster..].chars().next().unwrap_or(' ');
+            let (kind, advance, id) = match ch {
+                ' ' => (GlyphKind::Space, space_em * style.size.0, self.space_glyph[style.face.0]),
+                NBSP => (GlyphKind::FixedSpace, space_em * style.size.0, self.space_glyph[style.face.0]),
+                NARROW_NBSP => (GlyphKind::FixedSpace, NARROW_SPACE_EM * style.size.0, self.space_glyph[style.face.0]),
+                _ => {
+                    if info.glyph_id == 0 {
+                        missing.push(MissingGlyph { character: ch, offset: base + cluster });
+                    }
+                    let adv = pos.x_advance as f32 * scale + style.tracking.0;
+                    (GlyphKind::Mark, adv, info.glyph_id as u16)
+                }
+            };
+            out.push(Glyph {
+                id,
+                start: (base + cluster) as u32,
+                end: 0,
+                advance,
+                x_offset: pos.x_offset as f32 * scale,
+                y_offset: pos.y_offset as f32 * scale,
+                run,
+                kind,
+            });
+        }
+        // Each glyph's text ends where the next cluster starts.
+        let mut boundary = (base + text.len()) as u32;
+        for i in (first..out.len()).rev() {
+            out[i].end = boundary;
+            if i == first || out[i - 1].start != out[i].start {
+                boundary = out[i].start;
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Errors a user can act on: each names the file, where in it, and what to do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Every way a run can fail, grouped by who has to act.
+#[derive(Debug)]
+pub enum Error {
+    /// The input (issue, layout, font or image file) is wrong or missing: exit code 2.
+    Input(Problem),
+    /// The input is valid but cannot be laid out (overset, missing glyph): exit code 1.
+    Layout(Problem),
+    /// The output could not be written: exit code 2.
+    Output(Problem),
+}
+
+/// What went wrong, where, and what to do about it.
+#[derive(Debug, Clone, Default)]
+pub struct Problem {
+    /// The file concerned, if any.
+    pub file: Option<PathBuf>,
+    /// Line and column (1-based) in that file, if known.
+    pub position: Option<(usize, usize)>,
+    /// The JSON path (`stories.main`) or story name concerned, if any.
+    pub path: Option<String>,
+    /// What went wrong.
+    pub message: String,
+    /// What the user should do.
+    pub hint: Option<String>,
+}
+
+impl Problem {
+    /// A problem with a message only.
+    pub fn new(message: impl Into<String>) -> Problem {
+        Problem {
+            message: message.into(),
+            ..Problem::default()
+        }
+    }
+
+    /// Names the file concerned.
+    pub fn in_file(mut self, file: &Path) -> Problem {
+        self.file = Some(file.to_path_buf());
+        self
+    }
+
+    /// Names the JSON path or story concerned.
+    pub fn at(mut self, path: impl Into<String>) -> Problem {
+        self.path = Some(path.into());
+        self
+    }
+
+    /// Adds what the user should do.
+    pub fn hint(mut self, hint: impl Into<String>) -> Problem {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl Error {
+    /// The process exit code for this error: 1 for layout failures, 2 for bad input.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Layout(_) => 1,
+            Error::Input(_) | Error::Output(_) => 2,
+        }
+    }
+
+    /// The problem behind this error.
+    pub fn problem(&self) -> &Problem {
+        match self {
+            Error::Input(p) | Error::Layout(p) | Error::Output(p) => p,
+        }
+    }
+
+    /// An input error about a file that could not be read.
+    pub fn unreadable(file: &Path, what: &str, err: std::io::Error) -> Error {
+        Error::Input(
+            Problem::new(format!("cannot read the {what}: {err}"))
+                .in_file(file)
+                .hint(format!(
+                    "check that the {what} exists at this path (paths are relative to the file that names them)"
+                )),
+        )
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.problem();
+        if let Some(file) = &p.file {
+            write!(f, "{}", file.display())?;
+            if let Some((line, col)) = p.position {
+                write!(f, ":{line}:{col}")?;
+            }
+            write!(f, ": ")?;
+        }
+        if let Some(path) = &p.path {
+            write!(f, "at `{path}`: ")?;
+        }
+        write!(f, "{}", p.message)?;
+        if let Some(hint) = &p.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The result type of the engine.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,132 @@
+//! Fonts: the layout's font files loaded once, with the metrics composition needs.
+
+use crate::error::{Error, Problem, Result};
+use crate::model::layout::{FontFamily, Weight};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Index of a face in a [`FontSet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub usize);
+
+/// One font file, loaded, with its vertical metrics in em.
+pub struct Face {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The file's bytes.
+    pub data: Arc<Vec<u8>>,
+    /// The face for the PDF writer.
+    pub pdf_font: krilla::text::Font,
+    /// Font units per em.
+    pub units_per_em: f32,
+    /// Ascender, in em (positive, above the baseline).
+    pub ascender: f32,
+    /// Descender, in em (negative, below the baseline).
+    pub descender: f32,
+    /// Height of capitals, in em.
+    pub cap_height: f32,
+    /// Advance of the space, in em.
+    pub space: f32,
+}
+
+/// The faces a layout declares, by family, weight and slant.
+pub struct FontSet {
+    faces: Vec<Face>,
+    by_style: BTreeMap<(String, Weight, bool), FaceId>,
+}
+
+impl FontSet {
+    /// Loads every face of every family; paths are relative to `layout_file`.
+    pub fn load(families: &BTreeMap<String, FontFamily>, layout_file: &Path) -> Result<FontSet> {
+        let mut set = FontSet { faces: Vec::new(), by_style: BTreeMap::new() };
+        let mut by_path: BTreeMap<PathBuf, FaceId> = BTreeMap::new();
+        for (family, files) in families {
+            let variants = [
+                (Weight::Regular, false, Some(&files.regular), "regular"),
+                (Weight::Regular, true, files.italic.as_ref(), "italic"),
+                (Weight::Semibold, false, files.semibold.as_ref(), "semibold"),
+                (Weight::Semibold, true, files.semibold_italic.as_ref(), "semibold_italic"),
+                (Weight::Bold, false, files.bold.as_ref(), "bold"),
+                (Weight::Bold, true, files.bold_italic.as_ref(), "bold_italic"),
+            ];
+            for (weight, italic, file, field) in variants {
+                let Some(file) = file else { continue };
+                let path = crate::model::resolve(layout_file, file);
+                let id = match by_path.get(&path) {
+                    Some(id) => *id,
+                    None => {
+                        let face = Face::load(&path).map_err(|e| match e {
+                            Error::Input(p) => Error::Input(p.at(format!("fonts.{family}.{field}"))),
+                            other => other,
+                        })?;
+                        set.faces.push(face);
+                        let id = FaceId(set.faces.len() - 1);
+                        by_path.insert(path, id);
+                        id
+                    }
+                };
+                set.by_style.insert((family.clone(), weight, italic), id);
+            }
+        }
+        Ok(set)
+    }
+
+    /// The face for a family, weight and slant, if the layout declares it.
+    pub fn find(&self, family: &str, weight: Weight, italic: bool) -> Option<FaceId> {
+        self.by_style.get(&(family.to_string(), weight, italic)).copied()
+    }
+
+    /// The face with this id.
+    pub fn face(&self, id: FaceId) -> &Face {
+        &self.faces[id.0]
+    }
+
+    /// All faces, indexed by [`FaceId`].
+    pub fn faces(&self) -> &[Face] {
+        &self.faces
+    }
+}
+
+impl Face {
+    /// Reads a font file and checks that it may be embedded in a PDF.
+    pub fn load(path: &Path) -> Result<Face> {
+        let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, "font file", e))?;
+        let bad = |msg: String| {
+            Error::Input(
+                Problem::new(msg)
+                    .in_file(path)
+                    .hint("name an OpenType (.otf) or TrueType (.ttf) font file in the layout"),
+            )
+        };
+        let parsed = ttf_parser::Face::parse(&bytes, 0).map_err(|e| bad(format!("not a usable font: {e}")))?;
+        if parsed.permissions() == Some(ttf_parser::Permissions::Restricted) {
+            return Err(Error::Input(
+                Problem::new("the font's licence flags (OS/2 fsType) forbid embedding it in a PDF")
+                    .in_file(path)
+                    .hint("choose a font whose licence allows embedding"),
+            ));
+        }
+        let upem = f32::from(parsed.units_per_em());
+        let space = parsed
+            .glyph_index(' ')
+            .and_then(|g| parsed.glyph_hor_advance(g))
+            .map_or(0.25, |a| f32::from(a) / upem);
+        let ascender = f32::from(parsed.ascender()) / upem;
+        let descender = f32::from(parsed.descender()) / upem;
+        let cap_height = parsed.capital_height().map_or(ascender * 0.7, |c| f32::from(c) / upem);
+        let data = Arc::new(bytes);
+        let pdf_font = krilla::text::Font::new(data.clone().into(), 0)
+            .ok_or_else(|| bad("the PDF writer cannot read this font".into()))?;
+        Ok(Face {
+            path: path.to_path_buf(),
+            data,
+            pdf_font,
+            units_per_em: upem,
+            ascender,
+            descender,
+            cap_height,
+            space,
+        })
+    }
+}

@@ -1,0 +1,127 @@
+//! The issue file: the words of one issue and the fields that fill the furniture.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One issue of a publication.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Issue {
+    /// The layout file, relative to the issue file.
+    pub layout: String,
+    /// Publication, number, date, language.
+    pub meta: Meta,
+    /// Extra `{field}` values for the layout's text templates.
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+    /// The stories in reading order; each goes into the chain of the same name.
+    pub stories: Vec<Story>,
+}
+
+/// What identifies the issue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// The publication's name (« La lettre du PMA »).
+    pub publication: String,
+    /// The issue number.
+    pub number: u32,
+    /// Publication date, `YYYY-MM-DD` or `YYYY-MM`.
+    pub date: String,
+    /// Language tag of the text, such as `fr-FR`.
+    pub language: String,
+    /// The document title; `{publication} — numéro {number} — {month} {year}` if absent.
+    pub title: Option<String>,
+    /// The author, for the PDF metadata.
+    pub author: Option<String>,
+    /// A one-sentence description, for the PDF metadata.
+    pub description: Option<String>,
+}
+
+/// A story: Markdown text poured into a chain.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Story {
+    /// The chain it goes into.
+    pub name: String,
+    /// Markdown, as one string or as a list of lines.
+    pub text: StoryText,
+}
+
+/// Markdown text, as one string or a list of lines (easier to edit in JSON).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum StoryText {
+    /// One string with `\n` between lines.
+    Whole(String),
+    /// One string per line.
+    Lines(Vec<String>),
+}
+
+impl StoryText {
+    /// The Markdown source as one string.
+    pub fn source(&self) -> String {
+        match self {
+            StoryText::Whole(s) => s.clone(),
+            StoryText::Lines(lines) => lines.join("\n"),
+        }
+    }
+}
+
+/// A calendar date as given in the issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    /// Year.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day, 1–31, if given.
+    pub day: Option<u8>,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` or `YYYY-MM`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.split('-');
+        let year = parts.next()?.parse().ok()?;
+        let month: u8 = parts.next()?.parse().ok()?;
+        let day = match parts.next() {
+            Some(d) => Some(d.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?),
+            None => None,
+        };
+        if parts.next().is_some() || !(1..=12).contains(&month) {
+            return None;
+        }
+        Some(Date { year, month, day })
+    }
+
+    /// The month's name in the given language (French and English known).
+    pub fn month_name(&self, language: &str) -> &'static str {
+        const FR: [&str; 12] = [
+            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+            "octobre", "novembre", "décembre",
+        ];
+        const EN: [&str; 12] = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September",
+            "October", "November", "December",
+        ];
+        let names = if language.starts_with("fr") { &FR } else { &EN };
+        names[usize::from(self.month - 1)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            Date::parse("2017-07"),
+            Some(Date { year: 2017, month: 7, day: None })
+        );
+        assert_eq!(Date::parse("2017-07-01").unwrap().month_name("fr-FR"), "juillet");
+        assert_eq!(Date::parse("2017-13"), None);
+        assert_eq!(Date::parse("juillet"), None);
+    }
+}

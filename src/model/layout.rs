@@ -1,0 +1,373 @@
+//! The layout file: page geometry, swatches, fonts, styles, page masters, chains.
+//!
+//! It is what a designer sets once per publication; nothing in it is specific
+//! to one issue. Lengths carry their unit in the field name (`x_mm`, `size_pt`).
+
+use crate::units::{Mm, Pt};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// A publication's layout: everything but the words.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    /// A human name for the layout.
+    pub name: String,
+    /// Page size and bleed.
+    pub page: PageSpec,
+    /// Named colours, each in CMYK for print and RGB for screens.
+    pub swatches: BTreeMap<String, Swatch>,
+    /// Font families by role name, each a set of font files.
+    pub fonts: BTreeMap<String, FontFamily>,
+    /// Paragraph styles by name.
+    pub paragraph_styles: BTreeMap<String, ParagraphStyle>,
+    /// Which paragraph style each Markdown element takes, unless a chain says otherwise.
+    #[serde(default)]
+    pub element_styles: ElementStyles,
+    /// Page masters by name.
+    pub masters: BTreeMap<String, Master>,
+    /// Which master makes the first page and which the following pages.
+    pub pages: PageSequence,
+    /// Chains of frames by name; a story of the same name is poured into each.
+    pub chains: BTreeMap<String, Chain>,
+}
+
+/// Page size and bleed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSpec {
+    /// Trimmed page width.
+    pub width_mm: Mm,
+    /// Trimmed page height.
+    pub height_mm: Mm,
+    /// How far artwork touching the trim edge extends beyond it.
+    #[serde(default = "default_bleed")]
+    pub bleed_mm: Mm,
+}
+
+fn default_bleed() -> Mm {
+    Mm(3.0)
+}
+
+/// A named colour, defined for both editions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Swatch {
+    /// Cyan, magenta, yellow, black in percent (0–100), for print.
+    pub cmyk: [f32; 4],
+    /// `#rrggbb`, for screens.
+    pub rgb: String,
+}
+
+/// A font family: one file per weight and slant, paths relative to the layout file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontFamily {
+    /// The upright regular face (required).
+    pub regular: String,
+    /// Italic.
+    pub italic: Option<String>,
+    /// Semibold upright.
+    pub semibold: Option<String>,
+    /// Semibold italic.
+    pub semibold_italic: Option<String>,
+    /// Bold upright.
+    pub bold: Option<String>,
+    /// Bold italic.
+    pub bold_italic: Option<String>,
+}
+
+/// Font weight of a style.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weight {
+    /// Regular.
+    #[default]
+    Regular,
+    /// Semibold.
+    Semibold,
+    /// Bold.
+    Bold,
+}
+
+/// How lines of a paragraph are set horizontally.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    /// Flush left and right, last line flush left.
+    #[default]
+    Justify,
+    /// Flush left, ragged right.
+    Left,
+    /// Flush right.
+    Right,
+    /// Centred.
+    Center,
+}
+
+/// A paragraph style.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParagraphStyle {
+    /// Font family role (a key of `fonts`).
+    pub font: String,
+    /// Weight.
+    #[serde(default)]
+    pub weight: Weight,
+    /// Whether the whole paragraph is italic.
+    #[serde(default)]
+    pub italic: bool,
+    /// Font size.
+    pub size_pt: Pt,
+    /// Distance between baselines.
+    pub leading_pt: Pt,
+    /// Horizontal alignment.
+    #[serde(default)]
+    pub align: Align,
+    /// Whether words may be hyphenated.
+    #[serde(default)]
+    pub hyphenate: bool,
+    /// Space above the paragraph (dropped at the top of a frame).
+    #[serde(default)]
+    pub space_before_pt: Pt,
+    /// Space below the paragraph.
+    #[serde(default)]
+    pub space_after_pt: Pt,
+    /// Text colour (a swatch name).
+    #[serde(default = "default_color")]
+    pub color: String,
+    /// Colour of link text (a swatch name); the text colour if absent.
+    pub link_color: Option<String>,
+    /// Left indent of every line (list items hang their label in it).
+    #[serde(default)]
+    pub indent_pt: Pt,
+    /// Label before a list item: `"–"`; for numbered lists `{n}` is the number.
+    pub label: Option<String>,
+    /// Weight of `**strong**` text.
+    #[serde(default = "default_strong")]
+    pub strong_weight: Weight,
+    /// Keep this paragraph in the same frame as the start of the next one.
+    #[serde(default)]
+    pub keep_with_next: bool,
+    /// Make a bookmark (PDF outline entry) of each paragraph in this style.
+    #[serde(default)]
+    pub bookmark: bool,
+    /// Set the text in capitals.
+    #[serde(default)]
+    pub uppercase: bool,
+    /// Extra space between letters, in em.
+    #[serde(default)]
+    pub tracking_em: f32,
+    /// Draw a rule of this swatch at the left of the paragraph (a caption's bar).
+    pub rule_left: Option<String>,
+}
+
+fn default_color() -> String {
+    "black".into()
+}
+
+fn default_strong() -> Weight {
+    Weight::Bold
+}
+
+/// The paragraph style of each Markdown element; unset ones fall back to the layout's.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElementStyles {
+    /// Ordinary paragraphs.
+    pub paragraph: Option<String>,
+    /// `#` headings.
+    pub heading1: Option<String>,
+    /// `##` headings.
+    pub heading2: Option<String>,
+    /// `###` headings and deeper.
+    pub heading3: Option<String>,
+    /// List items, unordered.
+    pub list_item: Option<String>,
+    /// List items, numbered.
+    pub numbered_item: Option<String>,
+    /// Block quotes (used for captions).
+    pub quote: Option<String>,
+    /// A paragraph made of an image only.
+    pub image: Option<String>,
+}
+
+impl ElementStyles {
+    /// These styles, with unset ones taken from `fallback`.
+    pub fn or(&self, fallback: &ElementStyles) -> ElementStyles {
+        let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+        ElementStyles {
+            paragraph: pick(&self.paragraph, &fallback.paragraph),
+            heading1: pick(&self.heading1, &fallback.heading1),
+            heading2: pick(&self.heading2, &fallback.heading2),
+            heading3: pick(&self.heading3, &fallback.heading3),
+            list_item: pick(&self.list_item, &fallback.list_item),
+            numbered_item: pick(&self.numbered_item, &fallback.numbered_item),
+            quote: pick(&self.quote, &fallback.quote),
+            image: pick(&self.image, &fallback.image),
+        }
+    }
+}
+
+/// Which masters make the pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSequence {
+    /// Master of page 1.
+    pub first: String,
+    /// Master of every following page.
+    pub next: String,
+}
+
+/// A page master: the frames and furniture every page made from it carries.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Master {
+    /// What is on the page, drawn in this order.
+    pub items: Vec<Item>,
+}
+
+/// Something placed on a page master.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Item {
+    /// A text frame that a chain flows through.
+    Frame(FrameSpec),
+    /// A filled and/or stroked rectangle.
+    Box(BoxSpec),
+    /// A line of text from a template such as `"numéro {number} — {month} {year}"`.
+    Text(TextSpec),
+    /// An image (SVG, PNG or JPEG) with its alternative text.
+    Image(ImageSpec),
+}
+
+/// A text frame.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameSpec {
+    /// The frame's name, referred to by chains as `master/name`.
+    pub name: String,
+    /// Left edge from the page's left edge.
+    pub x_mm: Mm,
+    /// Top edge from the page's top edge.
+    pub y_mm: Mm,
+    /// Width.
+    pub w_mm: Mm,
+    /// Height.
+    pub h_mm: Mm,
+    /// Background swatch.
+    pub fill: Option<String>,
+    /// Border.
+    pub stroke: Option<StrokeSpec>,
+    /// Distance from the frame's edges to its text: top, right, bottom, left.
+    #[serde(default)]
+    pub inset_mm: [Mm; 4],
+    /// Where the text sits when it does not fill the frame.
+    #[serde(default)]
+    pub valign: VAlign,
+    /// Shrink the frame's box (fill and border) to the text it holds.
+    #[serde(default)]
+    pub fit: bool,
+    /// A label drawn as a tab on the frame's top edge (« ZOOM SUR »).
+    pub label: Option<LabelSpec>,
+}
+
+/// A tab label on top of a frame.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelSpec {
+    /// The label's text.
+    pub text: String,
+    /// Its paragraph style.
+    pub style: String,
+    /// The tab's background swatch.
+    pub fill: String,
+    /// The tab's height.
+    pub h_mm: Mm,
+}
+
+/// Vertical alignment of a frame's text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VAlign {
+    /// Text starts at the top.
+    #[default]
+    Top,
+    /// Text ends at the bottom.
+    Bottom,
+}
+
+/// A stroke.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrokeSpec {
+    /// Swatch.
+    pub color: String,
+    /// Line width.
+    pub width_pt: Pt,
+}
+
+/// A decorative rectangle.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoxSpec {
+    /// Left edge.
+    pub x_mm: Mm,
+    /// Top edge.
+    pub y_mm: Mm,
+    /// Width.
+    pub w_mm: Mm,
+    /// Height.
+    pub h_mm: Mm,
+    /// Fill swatch.
+    pub fill: Option<String>,
+    /// Border.
+    pub stroke: Option<StrokeSpec>,
+}
+
+/// A single-paragraph text from a template.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextSpec {
+    /// Left edge of the text box.
+    pub x_mm: Mm,
+    /// Baseline of the first line.
+    pub baseline_mm: Mm,
+    /// Width of the text box.
+    pub w_mm: Mm,
+    /// Paragraph style.
+    pub style: String,
+    /// The text, with `{field}` placeholders filled from the issue.
+    pub text: String,
+}
+
+/// An image on a master.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageSpec {
+    /// Left edge.
+    pub x_mm: Mm,
+    /// Top edge.
+    pub y_mm: Mm,
+    /// Width (the height follows the image's proportions).
+    pub w_mm: Mm,
+    /// The file, relative to the layout file.
+    pub file: String,
+    /// Alternative text, read out by screen readers.
+    pub alt: String,
+}
+
+/// A chain of frames and how a story is styled in it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chain {
+    /// Frames in pouring order, as `master/frame`; frames on the following-page
+    /// master repeat on every page the chain needs.
+    pub frames: Vec<String>,
+    /// Paragraph styles of the Markdown elements in this chain.
+    #[serde(default)]
+    pub styles: ElementStyles,
+    /// Balance the text across the chain's frames on its last page.
+    #[serde(default)]
+    pub balance: bool,
+}

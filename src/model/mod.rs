@@ -1,0 +1,100 @@
+//! The input model: the issue file (what to say) and the layout file (how it looks),
+//! read from JSON with errors that point at the file, line, column and field.
+
+pub mod issue;
+pub mod layout;
+pub mod markdown;
+
+use crate::error::{Error, Problem, Result};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// Reads and parses a JSON file, reporting where and why it is wrong.
+pub fn load_json<T: DeserializeOwned>(file: &Path, what: &str) -> Result<T> {
+    let text = std::fs::read_to_string(file).map_err(|e| Error::unreadable(file, what, e))?;
+    parse_json(&text, file, what)
+}
+
+/// Parses JSON text that was read from `file`, reporting where and why it is wrong.
+pub fn parse_json<T: DeserializeOwned>(text: &str, file: &Path, what: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        let path = err.path().to_string();
+        json_error(err.into_inner(), Some(path), file, what)
+    })?;
+    // Trailing characters after the document are an error too.
+    de.end().map_err(|e| json_error(e, None, file, what))?;
+    Ok(value)
+}
+
+/// Turns a serde_json error into a problem that points at the file, line, column and field.
+fn json_error(inner: serde_json::Error, path: Option<String>, file: &Path, what: &str) -> Error {
+    let mut problem = Problem::new(format!("invalid {what}: {}", strip_position(&inner)))
+        .in_file(file)
+        .hint(hint_for(&inner, what));
+    if inner.line() > 0 {
+        problem.position = Some((inner.line(), inner.column()));
+    }
+    problem.path = path.filter(|p| p != "." && !p.is_empty());
+    Error::Input(problem)
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves.
+fn strip_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    }
+}
+
+/// What to do about a JSON error, by its category.
+fn hint_for(err: &serde_json::Error, what: &str) -> String {
+    use serde_json::error::Category;
+    match err.classify() {
+        Category::Syntax | Category::Eof => {
+            "fix the JSON syntax at this position (a missing comma, quote or bracket?)".into()
+        }
+        Category::Data if err.to_string().contains("unknown field") => {
+            format!("check the spelling of this field: the {what} accepts only the fields listed")
+        }
+        _ => format!("correct this value; README.md describes the {what}'s format"),
+    }
+}
+
+/// Resolves `relative` against the folder of `base_file`.
+pub fn resolve(base_file: &Path, relative: &str) -> PathBuf {
+    base_file
+        .parent()
+        .unwrap_or_else(|| Path::new("."))
+        .join(relative)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Small {
+        name: String,
+    }
+
+    #[test]
+    fn unknown_field_names_path_and_position() {
+        let err = parse_json::<Small>("{\n  \"name\": \"a\",\n  \"nmae\": 1\n}", Path::new("x.json"), "issue file")
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("x.json:3:"), "{text}");
+        assert!(text.contains("unknown field `nmae`"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = parse_json::<Small>("{\"name\": \"a\",}", Path::new("x.json"), "issue file").unwrap_err();
+        assert!(err.to_string().starts_with("x.json:1:"), "{err}");
+    }
+}
