@@ -39,16 +39,29 @@ pub struct FontSet {
 impl FontSet {
     /// Loads every face of every family; paths are relative to `layout_file`.
     pub fn load(families: &BTreeMap<String, FontFamily>, layout_file: &Path) -> Result<FontSet> {
-        let mut set = FontSet { faces: Vec::new(), by_style: BTreeMap::new() };
+        let mut set = FontSet {
+            faces: Vec::new(),
+            by_style: BTreeMap::new(),
+        };
         let mut by_path: BTreeMap<PathBuf, FaceId> = BTreeMap::new();
         for (family, files) in families {
             let variants = [
                 (Weight::Regular, false, Some(&files.regular), "regular"),
                 (Weight::Regular, true, files.italic.as_ref(), "italic"),
                 (Weight::Semibold, false, files.semibold.as_ref(), "semibold"),
-                (Weight::Semibold, true, files.semibold_italic.as_ref(), "semibold_italic"),
+                (
+                    Weight::Semibold,
+                    true,
+                    files.semibold_italic.as_ref(),
+                    "semibold_italic",
+                ),
                 (Weight::Bold, false, files.bold.as_ref(), "bold"),
-                (Weight::Bold, true, files.bold_italic.as_ref(), "bold_italic"),
+                (
+                    Weight::Bold,
+                    true,
+                    files.bold_italic.as_ref(),
+                    "bold_italic",
+                ),
             ];
             for (weight, italic, file, field) in variants {
                 let Some(file) = file else { continue };
@@ -57,7 +70,9 @@ impl FontSet {
                     Some(id) => *id,
                     None => {
                         let face = Face::load(&path).map_err(|e| match e {
-                            Error::Input(p) => Error::Input(p.at(format!("fonts.{family}.{field}"))),
+                            Error::Input(p) => {
+                                Error::Input(p.at(format!("fonts.{family}.{field}")))
+                            }
                             other => other,
                         })?;
                         set.faces.push(face);
@@ -74,7 +89,9 @@ impl FontSet {
 
     /// The face for a family, weight and slant, if the layout declares it.
     pub fn find(&self, family: &str, weight: Weight, italic: bool) -> Option<FaceId> {
-        self.by_style.get(&(family.to_string(), weight, italic)).copied()
+        self.by_style
+            .get(&(family.to_string(), weight, italic))
+            .copied()
     }
 
     /// The face with this id.
@@ -99,7 +116,8 @@ impl Face {
                     .hint("name an OpenType (.otf) or TrueType (.ttf) font file in the layout"),
             )
         };
-        let parsed = ttf_parser::Face::parse(&bytes, 0).map_err(|e| bad(format!("not a usable font: {e}")))?;
+        let parsed = ttf_parser::Face::parse(&bytes, 0)
+            .map_err(|e| bad(format!("not a usable font: {e}")))?;
         if parsed.permissions() == Some(ttf_parser::Permissions::Restricted) {
             return Err(Error::Input(
                 Problem::new("the font's licence flags (OS/2 fsType) forbid embedding it in a PDF")
@@ -114,7 +132,9 @@ impl Face {
             .map_or(0.25, |a| f32::from(a) / upem);
         let ascender = f32::from(parsed.ascender()) / upem;
         let descender = f32::from(parsed.descender()) / upem;
-        let cap_height = parsed.capital_height().map_or(ascender * 0.7, |c| f32::from(c) / upem);
+        let cap_height = parsed
+            .capital_height()
+            .map_or(ascender * 0.7, |c| f32::from(c) / upem);
         let data = Arc::new(bytes);
         let pdf_font = krilla::text::Font::new(data.clone().into(), 0)
             .ok_or_else(|| bad("the PDF writer cannot read this font".into()))?;

@@ -42,10 +42,14 @@ fn quotes(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
         match c {
             '\'' => out.push(('’', run)),
             '"' => {
-                let opening = out.last().is_none_or(|&(p, _)| p.is_whitespace() || "([{\u{2014}\u{2013}".contains(p));
+                let opening = out
+                    .last()
+                    .is_none_or(|&(p, _)| p.is_whitespace() || "([{\u{2014}\u{2013}".contains(p));
                 out.push((if opening { '«' } else { '»' }, run));
             }
-            '.' if chars.get(i + 1).map(|x| x.0) == Some('.') && chars.get(i + 2).map(|x| x.0) == Some('.') => {
+            '.' if chars.get(i + 1).map(|x| x.0) == Some('.')
+                && chars.get(i + 2).map(|x| x.0) == Some('.') =>
+            {
                 out.push(('…', run));
                 i += 2;
             }
@@ -69,7 +73,9 @@ fn spaces(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
         let next = at(i + 1);
         let ends_word = next.is_none_or(|x| x.is_whitespace() || ".,;:!?»)\u{2026}".contains(x));
         match c {
-            ';' | '!' | '?' | ':' if ends_word || (c != ':' && next.is_some_and(|x| "!?".contains(x))) => {
+            ';' | '!' | '?' | ':'
+                if ends_word || (c != ':' && next.is_some_and(|x| "!?".contains(x))) =>
+            {
                 let space = if c == ':' { NBSP } else { NARROW_NBSP };
                 set_space_before(&mut out, space, run);
                 out.push((c, run));
@@ -115,7 +121,9 @@ fn set_space_before(out: &mut Vec<(char, usize)>, space: char, run: usize) {
     while out.last().is_some_and(|&(c, _)| is_space(c)) {
         space_run = out.pop().map(|x| x.1);
     }
-    let after_word = out.last().is_some_and(|&(c, _)| !c.is_whitespace() && !"«([!?;:".contains(c));
+    let after_word = out
+        .last()
+        .is_some_and(|&(c, _)| !c.is_whitespace() && !"«([!?;:".contains(c));
     if after_word {
         out.push((space, space_run.unwrap_or(run)));
     } else if let Some(r) = space_run {
@@ -137,7 +145,9 @@ fn digit_group_space(chars: &[(char, usize)], i: usize) -> bool {
 fn abbreviation_space(chars: &[(char, usize)], i: usize) -> bool {
     let c = |k: isize| -> Option<char> {
         let k = i as isize + k;
-        (k >= 0).then(|| chars.get(k as usize).map(|x| x.0)).flatten()
+        (k >= 0)
+            .then(|| chars.get(k as usize).map(|x| x.0))
+            .flatten()
     };
     let is_digit = |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit());
     let boundary = |x: Option<char>| x.is_none_or(|x| !x.is_alphanumeric());
@@ -191,7 +201,11 @@ mod tests {
 
     #[test]
     fn spaces_move_across_runs() {
-        let mut runs = vec!["Directeur de publication ".to_string(), ":".to_string(), " Benoît".to_string()];
+        let mut runs = vec![
+            "Directeur de publication ".to_string(),
+            ":".to_string(),
+            " Benoît".to_string(),
+        ];
         apply(&mut runs);
         assert_eq!(runs.concat(), "Directeur de publication\u{A0}: Benoît");
     }

@@ -75,30 +75,99 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
         }
         // Trailing spaces and forced breaks end the segment; the rest is the word.
         let mut content_end = g1;
-        while content_end > g0 && matches!(glyphs[content_end - 1].kind, GlyphKind::Space | GlyphKind::Break) {
+        while content_end > g0
+            && matches!(
+                glyphs[content_end - 1].kind,
+                GlyphKind::Space | GlyphKind::Break
+            )
+        {
             content_end -= 1;
         }
-        let content = &text[seg_start..glyphs.get(content_end).map_or(pos, |g| (g.start as usize).min(pos))];
-        word_items(text, glyphs, g0, content_end, content, seg_start, opts, &mut out);
+        let content = &text[seg_start
+            ..glyphs
+                .get(content_end)
+                .map_or(pos, |g| (g.start as usize).min(pos))];
+        word_items(
+            text,
+            glyphs,
+            g0,
+            content_end,
+            content,
+            seg_start,
+            opts,
+            &mut out,
+        );
 
-        let spaces: Vec<usize> = (content_end..g1).filter(|&k| glyphs[k].kind == GlyphKind::Space).collect();
+        let spaces: Vec<usize> = (content_end..g1)
+            .filter(|&k| glyphs[k].kind == GlyphKind::Space)
+            .collect();
         let forced = (content_end..g1).any(|k| glyphs[k].kind == GlyphKind::Break);
         if let (Some(&first), false) = (spaces.first(), forced) {
             let width: f32 = spaces.iter().map(|&k| glyphs[k].advance).sum();
-            let (stretch, shrink) = if opts.justify { (width * SPACE_STRETCH, width * SPACE_SHRINK) } else { (0.0, 0.0) };
-            out.push(Item::Glue { width, stretch, shrink }, Source::Glyphs(first, g1));
+            let (stretch, shrink) = if opts.justify {
+                (width * SPACE_STRETCH, width * SPACE_SHRINK)
+            } else {
+                (0.0, 0.0)
+            };
+            out.push(
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                },
+                Source::Glyphs(first, g1),
+            );
         } else if forced || (opportunity == BreakOpportunity::Mandatory && pos == text.len()) {
-            out.push(Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 }, Source::None);
-            out.push(Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false }, Source::None);
+            out.push(
+                Item::Glue {
+                    width: 0.0,
+                    stretch: FILL,
+                    shrink: 0.0,
+                },
+                Source::None,
+            );
+            out.push(
+                Item::Penalty {
+                    width: 0.0,
+                    cost: -INFINITE_PENALTY,
+                    flagged: false,
+                },
+                Source::None,
+            );
         } else if content_end > g0 {
             let hyphen = content.ends_with(['-', '\u{2010}']);
-            let cost = if hyphen { EXPLICIT_HYPHEN_PENALTY } else { OTHER_BREAK_PENALTY };
-            out.push(Item::Penalty { width: 0.0, cost, flagged: hyphen }, Source::None);
+            let cost = if hyphen {
+                EXPLICIT_HYPHEN_PENALTY
+            } else {
+                OTHER_BREAK_PENALTY
+            };
+            out.push(
+                Item::Penalty {
+                    width: 0.0,
+                    cost,
+                    flagged: hyphen,
+                },
+                Source::None,
+            );
         }
     }
     if !matches!(out.items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITE_PENALTY) {
-        out.push(Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 }, Source::None);
-        out.push(Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false }, Source::None);
+        out.push(
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Source::None,
+        );
+        out.push(
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITE_PENALTY,
+                flagged: false,
+            },
+            Source::None,
+        );
     }
     out
 }
@@ -109,7 +178,9 @@ fn is_url(word: &str) -> bool {
         // A domain: letters, a dot, then 2–6 letters at the end (« polemetropolitainartois.fr »).
         let core = word.trim_end_matches(|c: char| !c.is_alphanumeric());
         core.rsplit_once('.').is_some_and(|(head, tld)| {
-            !head.is_empty() && (2..=6).contains(&tld.len()) && tld.chars().all(|c| c.is_ascii_lowercase())
+            !head.is_empty()
+                && (2..=6).contains(&tld.len())
+                && tld.chars().all(|c| c.is_ascii_lowercase())
         })
     }
 }
@@ -145,16 +216,34 @@ fn word_items(
     for (offset, cost, hyphen) in points {
         // Only at a cluster boundary: never inside a ligature.
         let k = glyphs[start..g1].partition_point(|g| (g.start as usize) < offset) + start;
-        if k <= start || k >= g1 || glyphs[k].start as usize != offset || glyphs[k - 1].start as usize == offset {
+        if k <= start
+            || k >= g1
+            || glyphs[k].start as usize != offset
+            || glyphs[k - 1].start as usize == offset
+        {
             continue;
         }
         let width: f32 = glyphs[start..k].iter().map(|g| g.advance).sum();
         out.push(Item::Box { width }, Source::Glyphs(start, k));
         if hyphen {
             let w = (opts.hyphen_width)(glyphs[k - 1].run);
-            out.push(Item::Penalty { width: w, cost, flagged: true }, Source::Hyphen(k));
+            out.push(
+                Item::Penalty {
+                    width: w,
+                    cost,
+                    flagged: true,
+                },
+                Source::Hyphen(k),
+            );
         } else {
-            out.push(Item::Penalty { width: 0.0, cost, flagged: false }, Source::None);
+            out.push(
+                Item::Penalty {
+                    width: 0.0,
+                    cost,
+                    flagged: false,
+                },
+                Source::None,
+            );
         }
         start = k;
     }
@@ -169,21 +258,31 @@ fn hyphenation_points(content: &str, base: usize, points: &mut Vec<(usize, f32, 
     let bytes_len = content.len();
     while i < bytes_len {
         let rest = &content[i..];
-        let Some(first) = rest.chars().next() else { break };
+        let Some(first) = rest.chars().next() else {
+            break;
+        };
         if !first.is_alphabetic() {
             i += first.len_utf8();
             continue;
         }
-        let len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+        let len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
         let word = &rest[..len];
         let before = content[..i].chars().next_back();
         let after = rest[len..].chars().next();
-        let touches_digit = before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit());
+        let touches_digit =
+            before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit());
         let capitals = word.chars().filter(|c| c.is_uppercase()).count();
         let chars = word.chars().count();
         if !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + RIGHT_HYPHEN_MIN {
             let mut offset = 0;
-            let mut syllables = hypher::hyphenate_bounded(word, hypher::Lang::French, LEFT_HYPHEN_MIN, RIGHT_HYPHEN_MIN);
+            let mut syllables = hypher::hyphenate_bounded(
+                word,
+                hypher::Lang::French,
+                LEFT_HYPHEN_MIN,
+                RIGHT_HYPHEN_MIN,
+            );
             let first_syllable = syllables.next().map_or(0, str::len);
             offset += first_syllable;
             for s in syllables {
@@ -216,7 +315,13 @@ mod tests {
     fn french_hyphenation_after_elision() {
         assert_eq!(points("l’énergie").concat(), "l’énergie");
         assert!(points("l’énergie").len() > 1, "{:?}", points("l’énergie"));
-        assert!(points("d’agglomération").iter().any(|s| s.starts_with("d’ag")), "{:?}", points("d’agglomération"));
+        assert!(
+            points("d’agglomération")
+                .iter()
+                .any(|s| s.starts_with("d’ag")),
+            "{:?}",
+            points("d’agglomération")
+        );
     }
 
     #[test]
@@ -229,7 +334,11 @@ mod tests {
 
     #[test]
     fn keeps_two_letters_before_and_three_after() {
-        for part in [points("Métropolitain"), points("réhabilitation"), points("opérationnels")] {
+        for part in [
+            points("Métropolitain"),
+            points("réhabilitation"),
+            points("opérationnels"),
+        ] {
             assert!(part.first().unwrap().chars().count() >= 2, "{part:?}");
             assert!(part.last().unwrap().chars().count() >= 3, "{part:?}");
         }

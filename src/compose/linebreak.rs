@@ -86,7 +86,11 @@ struct Sums {
 impl Sums {
     fn new(items: &[Item]) -> Sums {
         let n = items.len() + 1;
-        let (mut width, mut stretch, mut shrink) = (Vec::with_capacity(n), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut width, mut stretch, mut shrink) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+        );
         let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
         width.push(0.0);
         stretch.push(0.0);
@@ -94,7 +98,11 @@ impl Sums {
         for item in items {
             match *item {
                 Item::Box { width: bw } => w += bw,
-                Item::Glue { width: gw, stretch: gs, shrink: gh } => {
+                Item::Glue {
+                    width: gw,
+                    stretch: gs,
+                    shrink: gh,
+                } => {
                     w += gw;
                     st += gs;
                     sh += gh;
@@ -105,7 +113,11 @@ impl Sums {
             stretch.push(st);
             shrink.push(sh);
         }
-        Sums { width, stretch, shrink }
+        Sums {
+            width,
+            stretch,
+            shrink,
+        }
     }
 }
 
@@ -153,8 +165,14 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
 
     for (i, item) in items.iter().enumerate() {
         let (cost, flagged, break_width) = match *item {
-            Item::Penalty { cost, flagged, width } if cost < INFINITE_PENALTY => (cost, flagged, width),
-            Item::Glue { .. } if i > 0 && matches!(items[i - 1], Item::Box { .. }) => (0.0, false, 0.0),
+            Item::Penalty {
+                cost,
+                flagged,
+                width,
+            } if cost < INFINITE_PENALTY => (cost, flagged, width),
+            Item::Glue { .. } if i > 0 && matches!(items[i - 1], Item::Box { .. }) => {
+                (0.0, false, 0.0)
+            }
             _ => continue,
         };
         let forced = cost <= -INFINITE_PENALTY;
@@ -170,9 +188,17 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
             let stretch = sums.stretch[i] - sums.stretch[start] + params.line_stretch;
             let shrink = sums.shrink[i] - sums.shrink[start];
             let ratio = if natural < width {
-                if stretch > 0.0 { (width - natural) / stretch } else { f32::INFINITY }
+                if stretch > 0.0 {
+                    (width - natural) / stretch
+                } else {
+                    f32::INFINITY
+                }
             } else if natural > width {
-                if shrink > 0.0 { (width - natural) / shrink } else { f32::NEG_INFINITY }
+                if shrink > 0.0 {
+                    (width - natural) / shrink
+                } else {
+                    f32::NEG_INFINITY
+                }
             } else {
                 0.0
             };
@@ -188,7 +214,11 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
             } else {
                 k += 1;
             }
-            let badness = if ratio.is_infinite() { INFINITE_BADNESS } else { (100.0 * ratio.abs().powi(3)).min(INFINITE_BADNESS) };
+            let badness = if ratio.is_infinite() {
+                INFINITE_BADNESS
+            } else {
+                (100.0 * ratio.abs().powi(3)).min(INFINITE_BADNESS)
+            };
             if badness > params.tolerance && !(forced && params.rescue) {
                 continue;
             }
@@ -257,7 +287,10 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
     let mut cur = Some(end);
     while let Some(c) = cur {
         if nodes[c].prev.is_some() {
-            breaks.push(Break { at: nodes[c].at, ratio: nodes[c].ratio });
+            breaks.push(Break {
+                at: nodes[c].at,
+                ratio: nodes[c].ratio,
+            });
         }
         cur = nodes[c].prev;
     }
@@ -286,12 +319,24 @@ mod tests {
         let mut items = Vec::new();
         for (i, &w) in widths.iter().enumerate() {
             if i > 0 {
-                items.push(Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.5 });
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 1.0,
+                    shrink: 0.5,
+                });
             }
             items.push(Item::Box { width: w });
         }
-        items.push(Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 });
-        items.push(Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false });
+        items.push(Item::Glue {
+            width: 0.0,
+            stretch: FILL,
+            shrink: 0.0,
+        });
+        items.push(Item::Penalty {
+            width: 0.0,
+            cost: -INFINITE_PENALTY,
+            flagged: false,
+        });
         items
     }
 
@@ -318,7 +363,15 @@ mod tests {
     fn impossible_lines_fail_without_rescue_and_overflow_with_it() {
         let items = words(&[30.0, 2.0]);
         assert!(break_lines(&items, 10.0, &params()).is_none());
-        let rescued = break_lines(&items, 10.0, &Params { rescue: true, ..params() }).unwrap();
+        let rescued = break_lines(
+            &items,
+            10.0,
+            &Params {
+                rescue: true,
+                ..params()
+            },
+        )
+        .unwrap();
         assert_eq!(rescued.last().unwrap().at, items.len() - 1);
     }
 
@@ -327,12 +380,28 @@ mod tests {
         // « aaaa bbbb-cccc »: without the hyphen the lines are very uneven.
         let items = vec![
             Item::Box { width: 6.0 },
-            Item::Glue { width: 1.0, stretch: 1.0, shrink: 0.5 },
+            Item::Glue {
+                width: 1.0,
+                stretch: 1.0,
+                shrink: 0.5,
+            },
             Item::Box { width: 3.0 },
-            Item::Penalty { width: 1.0, cost: 50.0, flagged: true },
+            Item::Penalty {
+                width: 1.0,
+                cost: 50.0,
+                flagged: true,
+            },
             Item::Box { width: 6.0 },
-            Item::Glue { width: 0.0, stretch: FILL, shrink: 0.0 },
-            Item::Penalty { width: 0.0, cost: -INFINITE_PENALTY, flagged: false },
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITE_PENALTY,
+                flagged: false,
+            },
         ];
         let breaks = break_lines(&items, 10.5, &params()).unwrap();
         assert_eq!(breaks[0].at, 3);

@@ -117,6 +117,8 @@ pub struct Line {
     pub hyphenated: bool,
     /// How much its spaces stretched (positive) or shrank (negative), as TeX's glue ratio.
     pub ratio: f32,
+    /// The item the next line starts at (to re-break the rest at another width).
+    pub next_item: usize,
 }
 
 /// A paragraph shaped and itemised, ready to be broken at any width.
@@ -195,7 +197,17 @@ impl Prepared {
                 text: l.text.clone(),
             }
         });
-        Prepared { text, styles, glyphs, items, align: input.align, indent: input.indent, label, hyphens, missing }
+        Prepared {
+            text,
+            styles,
+            glyphs,
+            items,
+            align: input.align,
+            indent: input.indent,
+            label,
+            hyphens,
+            missing,
+        }
     }
 
     /// The paragraph's text after typography, as it will read in the PDF.
@@ -205,6 +217,11 @@ impl Prepared {
 
     /// Breaks the paragraph into lines for a frame `width` wide and sets them.
     pub fn lines(&self, width: Pt) -> Vec<Line> {
+        self.lines_from(0, width)
+    }
+
+    /// Breaks the paragraph from item `first` on (where an earlier line ended) and sets the lines.
+    pub fn lines_from(&self, first: usize, width: Pt) -> Vec<Line> {
         let measure = (width - self.indent).0.max(1.0);
         let em = self.styles.first().map_or(10.0, |s| s.size.0);
         let ragged = self.align != Align::Justify;
@@ -219,30 +236,42 @@ impl Prepared {
         };
         let passes = [
             base,
-            Params { line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em, ..base },
-            Params { tolerance: f32::INFINITY, line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em, rescue: true, ..base },
+            Params {
+                line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em,
+                ..base
+            },
+            Params {
+                tolerance: f32::INFINITY,
+                line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em,
+                rescue: true,
+                ..base
+            },
         ];
+        let all = &self.items.items;
+        let first = first.min(all.len());
         let breaks = passes
             .iter()
-            .find_map(|p| linebreak::break_lines(&self.items.items, measure, p))
+            .find_map(|p| linebreak::break_lines(&all[first..], measure, p))
             .unwrap_or_default();
         let mut lines = Vec::with_capacity(breaks.len());
-        let mut start = 0;
+        let mut start = first;
         for b in breaks {
-            let mut line = self.set_line(start, b.at, measure);
-            if lines.is_empty() {
+            let at = b.at + first;
+            let mut line = self.set_line(start, at, measure);
+            if lines.is_empty() && first == 0 {
                 if let Some(label) = &self.label {
                     line.runs.insert(0, label.clone());
                 }
             }
-            lines.push(line);
-            start = b.at + 1;
-            while start < self.items.items.len() && !matches!(self.items.items[start], Item::Box { .. }) {
-                if matches!(self.items.items[start], Item::Penalty { cost, .. } if cost <= -INFINITE_PENALTY) {
+            start = at + 1;
+            while start < all.len() && !matches!(all[start], Item::Box { .. }) {
+                if matches!(all[start], Item::Penalty { cost, .. } if cost <= -INFINITE_PENALTY) {
                     break;
                 }
                 start += 1;
             }
+            line.next_item = start;
+            lines.push(line);
         }
         lines
     }
@@ -254,7 +283,11 @@ impl Prepared {
         for item in &items[from..to] {
             match *item {
                 Item::Box { width } => natural += width,
-                Item::Glue { width, stretch: s, shrink: h } => {
+                Item::Glue {
+                    width,
+                    stretch: s,
+                    shrink: h,
+                } => {
                     natural += width;
                     stretch += s;
                     shrink += h;
@@ -278,7 +311,12 @@ impl Prepared {
         } else {
             0.0
         };
-        let space_scale = 1.0 + if ratio >= 0.0 { ratio * SPACE_STRETCH } else { ratio * SPACE_SHRINK };
+        let space_scale = 1.0
+            + if ratio >= 0.0 {
+                ratio * SPACE_STRETCH
+            } else {
+                ratio * SPACE_SHRINK
+            };
 
         // The glyphs of the line, in order.
         let mut placed: Vec<(u16, PlacedGlyph, usize)> = Vec::new(); // (run, glyph, text start)
@@ -288,7 +326,11 @@ impl Prepared {
                     if g.kind == GlyphKind::Break {
                         continue;
                     }
-                    let advance = if g.kind == GlyphKind::Space { g.advance * space_scale } else { g.advance };
+                    let advance = if g.kind == GlyphKind::Space {
+                        g.advance * space_scale
+                    } else {
+                        g.advance
+                    };
                     let pg = PlacedGlyph {
                         id: g.id,
                         advance,
@@ -315,7 +357,11 @@ impl Prepared {
                 j += 1;
             }
             let text_start = placed[i].2;
-            let text_end = placed[i..j].iter().map(|p| p.1.range.end).max().unwrap_or(text_start);
+            let text_end = placed[i..j]
+                .iter()
+                .map(|p| p.1.range.end)
+                .max()
+                .unwrap_or(text_start);
             let mut glyphs: Vec<PlacedGlyph> = placed[i..j]
                 .iter()
                 .map(|(_, g, _)| PlacedGlyph {
@@ -329,14 +375,30 @@ impl Prepared {
                 let (id, advance) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
                 let range = text.len()..text.len() + 1;
                 text.push('-');
-                glyphs.push(PlacedGlyph { id, advance, x_offset: 0.0, y_offset: 0.0, range });
+                glyphs.push(PlacedGlyph {
+                    id,
+                    advance,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    range,
+                });
             }
             let width: f32 = glyphs.iter().map(|g| g.advance).sum();
-            runs.push(LineRun { style: self.styles[usize::from(run)].clone(), x: Pt(x), width: Pt(width), glyphs, text });
+            runs.push(LineRun {
+                style: self.styles[usize::from(run)].clone(),
+                x: Pt(x),
+                width: Pt(width),
+                glyphs,
+                text,
+            });
             x += width;
             i = j;
         }
-        Line { runs, hyphenated: hyphen.is_some(), ratio }
+        Line {
+            runs,
+            hyphenated: hyphen.is_some(),
+            ratio,
+            next_item: to + 1,
+        }
     }
-
 }

@@ -82,7 +82,10 @@ impl<'f> Shaper<'f> {
                 )
             })
             .collect();
-        let space_glyph = faces.iter().map(|f| f.glyph_index(' ').map_or(0, |g| g.0)).collect();
+        let space_glyph = faces
+            .iter()
+            .map(|f| f.glyph_index(' ').map_or(0, |g| g.0))
+            .collect();
         let hyphens = faces
             .iter()
             .map(|f| {
@@ -91,7 +94,13 @@ impl<'f> Shaper<'f> {
                 (g.0, f32::from(adv) / f32::from(f.units_per_em() as u16))
             })
             .collect();
-        Shaper { fonts, faces, plans, space_glyph, hyphens }
+        Shaper {
+            fonts,
+            faces,
+            plans,
+            space_glyph,
+            hyphens,
+        }
     }
 
     /// The hyphen's glyph id and advance in em for a face.
@@ -157,12 +166,27 @@ impl<'f> Shaper<'f> {
             let cluster = info.cluster as usize;
             let ch = text[cluster..].chars().next().unwrap_or(' ');
             let (kind, advance, id) = match ch {
-                ' ' => (GlyphKind::Space, space_em * style.size.0, self.space_glyph[style.face.0]),
-                NBSP => (GlyphKind::FixedSpace, space_em * style.size.0, self.space_glyph[style.face.0]),
-                NARROW_NBSP => (GlyphKind::FixedSpace, NARROW_SPACE_EM * style.size.0, self.space_glyph[style.face.0]),
+                ' ' => (
+                    GlyphKind::Space,
+                    space_em * style.size.0,
+                    self.space_glyph[style.face.0],
+                ),
+                NBSP => (
+                    GlyphKind::FixedSpace,
+                    space_em * style.size.0,
+                    self.space_glyph[style.face.0],
+                ),
+                NARROW_NBSP => (
+                    GlyphKind::FixedSpace,
+                    NARROW_SPACE_EM * style.size.0,
+                    self.space_glyph[style.face.0],
+                ),
                 _ => {
                     if info.glyph_id == 0 {
-                        missing.push(MissingGlyph { character: ch, offset: base + cluster });
+                        missing.push(MissingGlyph {
+                            character: ch,
+                            offset: base + cluster,
+                        });
                     }
                     let adv = pos.x_advance as f32 * scale + style.tracking.0;
                     (GlyphKind::Mark, adv, info.glyph_id as u16)

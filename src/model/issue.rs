@@ -98,12 +98,32 @@ impl Date {
     /// The month's name in the given language (French and English known).
     pub fn month_name(&self, language: &str) -> &'static str {
         const FR: [&str; 12] = [
-            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-            "octobre", "novembre", "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
         ];
         const EN: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         let names = if language.starts_with("fr") { &FR } else { &EN };
         names[usize::from(self.month - 1)]
@@ -118,9 +138,16 @@ mod tests {
     fn dates() {
         assert_eq!(
             Date::parse("2017-07"),
-            Some(Date { year: 2017, month: 7, day: None })
+            Some(Date {
+                year: 2017,
+                month: 7,
+                day: None
+            })
         );
-        assert_eq!(Date::parse("2017-07-01").unwrap().month_name("fr-FR"), "juillet");
+        assert_eq!(
+            Date::parse("2017-07-01").unwrap().month_name("fr-FR"),
+            "juillet"
+        );
         assert_eq!(Date::parse("2017-13"), None);
         assert_eq!(Date::parse("juillet"), None);
     }

@@ -146,6 +146,8 @@ pub struct ParagraphStyle {
     /// Weight of `**strong**` text.
     #[serde(default = "default_strong")]
     pub strong_weight: Weight,
+    /// Colour of `**strong**` text (a swatch name); the text colour if absent.
+    pub strong_color: Option<String>,
     /// Keep this paragraph in the same frame as the start of the next one.
     #[serde(default)]
     pub keep_with_next: bool,
@@ -370,4 +372,82 @@ pub struct Chain {
     /// Balance the text across the chain's frames on its last page.
     #[serde(default)]
     pub balance: bool,
+}
+
+impl Layout {
+    /// Checks that every swatch, font family and style the layout names exists.
+    pub fn check(&self) -> Result<(), crate::error::Problem> {
+        use crate::error::Problem;
+        let swatch = |name: &str, at: String| -> Result<(), Problem> {
+            match self.swatches.get(name) {
+                None => Err(Problem::new(format!("no swatch named `{name}`"))
+                    .at(at)
+                    .hint(format!(
+                        "define it under `swatches` or use one of: {}",
+                        self.swatches.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ))),
+                Some(_) => Ok(()),
+            }
+        };
+        for (name, s) in &self.swatches {
+            let ok = s.rgb.len() == 7
+                && s.rgb.starts_with('#')
+                && s.rgb[1..].chars().all(|c| c.is_ascii_hexdigit());
+            if !ok {
+                return Err(Problem::new(format!("`{}` is not an RGB colour", s.rgb))
+                    .at(format!("swatches.{name}.rgb"))
+                    .hint("write it as #rrggbb"));
+            }
+            if s.cmyk.iter().any(|v| !(0.0..=100.0).contains(v)) {
+                return Err(Problem::new("CMYK values are percentages from 0 to 100")
+                    .at(format!("swatches.{name}.cmyk")));
+            }
+        }
+        for (name, st) in &self.paragraph_styles {
+            swatch(&st.color, format!("paragraph_styles.{name}.color"))?;
+            if let Some(c) = &st.link_color {
+                swatch(c, format!("paragraph_styles.{name}.link_color"))?;
+            }
+            if let Some(c) = &st.strong_color {
+                swatch(c, format!("paragraph_styles.{name}.strong_color"))?;
+            }
+            if let Some(c) = &st.rule_left {
+                swatch(c, format!("paragraph_styles.{name}.rule_left"))?;
+            }
+            if !self.fonts.contains_key(&st.font) {
+                return Err(Problem::new(format!("no font family named `{}`", st.font))
+                    .at(format!("paragraph_styles.{name}.font"))
+                    .hint(format!(
+                        "use one of: {}",
+                        self.fonts.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )));
+            }
+            if st.size_pt.0 <= 0.0 || st.leading_pt.0 <= 0.0 {
+                return Err(Problem::new("size and leading must be positive")
+                    .at(format!("paragraph_styles.{name}")));
+            }
+        }
+        for (mname, m) in &self.masters {
+            for (i, item) in m.items.iter().enumerate() {
+                let at = |f: &str| format!("masters.{mname}.items[{i}].{f}");
+                let (fill, stroke) = match item {
+                    Item::Frame(f) => {
+                        if let Some(l) = &f.label {
+                            swatch(&l.fill, at("label.fill"))?;
+                        }
+                        (&f.fill, &f.stroke)
+                    }
+                    Item::Box(b) => (&b.fill, &b.stroke),
+                    _ => continue,
+                };
+                if let Some(c) = fill {
+                    swatch(c, at("fill"))?;
+                }
+                if let Some(s) = stroke {
+                    swatch(&s.color, at("stroke.color"))?;
+                }
+            }
+        }
+        Ok(())
+    }
 }

@@ -81,12 +81,25 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
     let mut quote_depth = 0u32;
     let mut image: Option<(String, String)> = None;
 
-    let push_text = |current: &mut Option<Block>, text: &str, italic: u32, strong: u32, link: &Option<String>| {
-        let Some(block) = current.as_mut() else { return };
+    let push_text = |current: &mut Option<Block>,
+                     text: &str,
+                     italic: u32,
+                     strong: u32,
+                     link: &Option<String>| {
+        let Some(block) = current.as_mut() else {
+            return;
+        };
         let (italic, strong) = (italic > 0, strong > 0);
         match block.spans.last_mut() {
-            Some(s) if s.italic == italic && s.strong == strong && s.link == *link => s.text.push_str(text),
-            _ => block.spans.push(Span { text: text.to_string(), italic, strong, link: link.clone() }),
+            Some(s) if s.italic == italic && s.strong == strong && s.link == *link => {
+                s.text.push_str(text)
+            }
+            _ => block.spans.push(Span {
+                text: text.to_string(),
+                italic,
+                strong,
+                link: link.clone(),
+            }),
         }
     };
 
@@ -100,8 +113,16 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                     if let Some(b) = current.take() {
                         blocks.push(b);
                     }
-                    let kind = if quote_depth > 0 { BlockKind::Quote } else { BlockKind::Paragraph };
-                    current = Some(Block { kind, spans: Vec::new(), line });
+                    let kind = if quote_depth > 0 {
+                        BlockKind::Quote
+                    } else {
+                        BlockKind::Paragraph
+                    };
+                    current = Some(Block {
+                        kind,
+                        spans: Vec::new(),
+                        line,
+                    });
                 }
             }
             Event::Start(Tag::Heading { level, .. }) => {
@@ -113,7 +134,11 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                     HeadingLevel::H5 => 5,
                     HeadingLevel::H6 => 6,
                 };
-                current = Some(Block { kind: BlockKind::Heading(level), spans: Vec::new(), line });
+                current = Some(Block {
+                    kind: BlockKind::Heading(level),
+                    spans: Vec::new(),
+                    line,
+                });
             }
             Event::Start(Tag::List(start)) => lists.push(start),
             Event::End(TagEnd::List(_)) => {
@@ -130,7 +155,11 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                     }
                     _ => None,
                 };
-                current = Some(Block { kind: BlockKind::ListItem { number }, spans: Vec::new(), line });
+                current = Some(Block {
+                    kind: BlockKind::ListItem { number },
+                    spans: Vec::new(),
+                    line,
+                });
             }
             Event::Start(Tag::BlockQuote(_)) => quote_depth += 1,
             Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
@@ -147,7 +176,9 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
             Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
             Event::End(TagEnd::Link) => link = None,
-            Event::Start(Tag::Image { dest_url, .. }) => image = Some((dest_url.to_string(), String::new())),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((dest_url.to_string(), String::new()))
+            }
             Event::End(TagEnd::Image) => {
                 let (src, alt) = image.take().unwrap_or_default();
                 match current.as_mut() {
@@ -156,7 +187,9 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                     }
                     _ => {
                         return Err(Unsupported {
-                            what: "an image inside a line of text (put it in a paragraph of its own)".into(),
+                            what:
+                                "an image inside a line of text (put it in a paragraph of its own)"
+                                    .into(),
                             line,
                         })
                     }
@@ -166,7 +199,10 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                 if let Some((_, alt)) = image.as_mut() {
                     alt.push_str(&text);
                 } else if matches!(&current, Some(b) if matches!(b.kind, BlockKind::Image { .. })) {
-                    return Err(Unsupported { what: "text after an image in the same paragraph".into(), line });
+                    return Err(Unsupported {
+                        what: "text after an image in the same paragraph".into(),
+                        line,
+                    });
                 } else {
                     push_text(&mut current, &text, italic, strong, &link);
                 }
@@ -176,12 +212,30 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             Event::Html(html) | Event::InlineHtml(html) => {
                 let t = html.trim();
                 if !(t.starts_with("<!--") && t.ends_with("-->")) && !t.is_empty() {
-                    return Err(Unsupported { what: format!("HTML (`{}`)", t.lines().next().unwrap_or("")), line });
+                    return Err(Unsupported {
+                        what: format!("HTML (`{}`)", t.lines().next().unwrap_or("")),
+                        line,
+                    });
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => return Err(Unsupported { what: "a code block".into(), line }),
-            Event::Start(Tag::Table(_)) => return Err(Unsupported { what: "a table".into(), line }),
-            Event::Rule => return Err(Unsupported { what: "a horizontal rule".into(), line }),
+            Event::Start(Tag::CodeBlock(_)) => {
+                return Err(Unsupported {
+                    what: "a code block".into(),
+                    line,
+                })
+            }
+            Event::Start(Tag::Table(_)) => {
+                return Err(Unsupported {
+                    what: "a table".into(),
+                    line,
+                })
+            }
+            Event::Rule => {
+                return Err(Unsupported {
+                    what: "a horizontal rule".into(),
+                    line,
+                })
+            }
             _ => {}
         }
     }
@@ -203,7 +257,10 @@ mod tests {
         assert_eq!(blocks[0].kind, BlockKind::Heading(2));
         assert_eq!(blocks[1].text(), "Un mot et deux\nfin lien.");
         assert!(blocks[1].spans.iter().any(|s| s.italic && s.text == "mot"));
-        assert!(blocks[1].spans.iter().any(|s| s.link.as_deref() == Some("mailto:a@b.fr")));
+        assert!(blocks[1]
+            .spans
+            .iter()
+            .any(|s| s.link.as_deref() == Some("mailto:a@b.fr")));
         assert_eq!(blocks[2].kind, BlockKind::ListItem { number: Some(1) });
         assert_eq!(blocks[3].kind, BlockKind::ListItem { number: Some(2) });
         assert_eq!(blocks[4].text(), "a,\nle 4");
@@ -213,7 +270,13 @@ mod tests {
     #[test]
     fn image_alone_and_comments() {
         let blocks = parse("<!-- note -->\n\n![Des panneaux](img/p.jpg)\n\n> Légende\n").unwrap();
-        assert_eq!(blocks[0].kind, BlockKind::Image { src: "img/p.jpg".into(), alt: "Des panneaux".into() });
+        assert_eq!(
+            blocks[0].kind,
+            BlockKind::Image {
+                src: "img/p.jpg".into(),
+                alt: "Des panneaux".into()
+            }
+        );
         assert_eq!(blocks[1].kind, BlockKind::Quote);
     }
 

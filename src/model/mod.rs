@@ -84,8 +84,12 @@ mod tests {
 
     #[test]
     fn unknown_field_names_path_and_position() {
-        let err = parse_json::<Small>("{\n  \"name\": \"a\",\n  \"nmae\": 1\n}", Path::new("x.json"), "issue file")
-            .unwrap_err();
+        let err = parse_json::<Small>(
+            "{\n  \"name\": \"a\",\n  \"nmae\": 1\n}",
+            Path::new("x.json"),
+            "issue file",
+        )
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("x.json:3:"), "{text}");
         assert!(text.contains("unknown field `nmae`"), "{text}");
@@ -94,7 +98,8 @@ mod tests {
 
     #[test]
     fn syntax_error_has_position() {
-        let err = parse_json::<Small>("{\"name\": \"a\",}", Path::new("x.json"), "issue file").unwrap_err();
+        let err = parse_json::<Small>("{\"name\": \"a\",}", Path::new("x.json"), "issue file")
+            .unwrap_err();
         assert!(err.to_string().starts_with("x.json:1:"), "{err}");
     }
 }

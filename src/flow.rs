@@ -1,0 +1,357 @@
+//! Flow: a story's blocks poured through its chain of frames, line by line,
+//! with the rules that keep text readable across frame breaks (no heading at
+//! the foot of a column, no orphan or widow line) and, on the last page,
+//! columns balanced.
+
+use crate::compose::{Line, Prepared};
+use crate::units::{Pt, Rect};
+use std::collections::HashMap;
+
+/// Share of the leading above the baseline: a line occupies `leading`, its
+/// baseline sits at 80 % of it (TeX's \topskip of 10 pt for 10/12 pt type).
+pub const BASELINE_RATIO: f32 = 0.8;
+/// Fewest lines of a paragraph left at the foot of a frame (no orphan).
+pub const ORPHAN_LINES: usize = 2;
+/// Fewest lines of a paragraph carried to the top of the next frame (no widow).
+pub const WIDOW_LINES: usize = 2;
+/// Lines of the following paragraph a keep-with-next block (a heading) needs below it.
+pub const KEEP_LINES: usize = 2;
+/// Empty frames in a row that cannot take the next block before pouring
+/// stops (the story is then overset): a block no frame of the chain can hold.
+const MAX_EMPTY_FRAMES: usize = 3;
+/// Precision of column balancing.
+const BALANCE_STEP: Pt = Pt(0.5);
+
+/// What a block holds.
+pub enum Content {
+    /// A paragraph of text.
+    Text(Prepared),
+    /// An image of the given height/width ratio.
+    Image {
+        /// Height divided by width.
+        aspect: f32,
+    },
+}
+
+/// A block of a story, with the spacing rules of its paragraph style.
+pub struct Block {
+    /// Its content.
+    pub content: Content,
+    /// Distance between baselines.
+    pub leading: Pt,
+    /// Space above (dropped at the top of a frame).
+    pub space_before: Pt,
+    /// Space below.
+    pub space_after: Pt,
+    /// Keep it in the frame where the next block starts.
+    pub keep_with_next: bool,
+}
+
+/// A frame of a chain on a given page.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slot {
+    /// Page index.
+    pub page: usize,
+    /// Index of the frame in the chain's frame list.
+    pub frame: usize,
+    /// Where text may go.
+    pub area: Rect,
+}
+
+/// What was placed in a slot.
+#[derive(Debug, Clone)]
+pub enum Placed {
+    /// A line of a text block.
+    Line {
+        /// The block it belongs to.
+        block: usize,
+        /// Its index in the block (0: the first line).
+        index: usize,
+        /// The set line.
+        line: Line,
+        /// Baseline, from the page top.
+        baseline: Pt,
+    },
+    /// An image block.
+    Image {
+        /// The block.
+        block: usize,
+        /// Where it goes on the page.
+        rect: Rect,
+    },
+}
+
+/// The contents of one slot.
+#[derive(Debug, Clone)]
+pub struct Filled {
+    /// The slot.
+    pub slot: Slot,
+    /// What it holds, top to bottom.
+    pub placed: Vec<Placed>,
+    /// Bottom of the last thing placed.
+    pub bottom: Pt,
+}
+
+/// Where pouring stands: a block, and the line of it to place next.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Position {
+    /// The block.
+    pub block: usize,
+    /// The line within it.
+    pub line: usize,
+    /// The item that line starts at (to re-break at another width).
+    pub item: usize,
+}
+
+/// A story poured into its chain.
+#[derive(Debug, Clone)]
+pub struct Poured {
+    /// The filled slots, in chain order.
+    pub filled: Vec<Filled>,
+    /// Where pouring stopped: at the end of the story unless the chain ran out.
+    pub end: Position,
+}
+
+/// The lines of each block, set once per width.
+pub struct LineCache<'b> {
+    blocks: &'b [Block],
+    lines: HashMap<(usize, usize, u32), Vec<Line>>,
+}
+
+impl<'b> LineCache<'b> {
+    /// A cache over a story's blocks.
+    pub fn new(blocks: &'b [Block]) -> LineCache<'b> {
+        LineCache {
+            blocks,
+            lines: HashMap::new(),
+        }
+    }
+
+    /// The lines of `block` from item `item` on, set at `width`.
+    fn get(&mut self, block: usize, item: usize, width: Pt) -> &[Line] {
+        let blocks = self.blocks;
+        self.lines
+            .entry((block, item, width.0.to_bits()))
+            .or_insert_with(|| match &blocks[block].content {
+                Content::Text(p) => p.lines_from(item, width),
+                Content::Image { .. } => Vec::new(),
+            })
+    }
+}
+
+/// Pours `blocks` from `start` into the slots `slot(0)`, `slot(1)`…; `limit`
+/// caps the height used in a slot (for balancing).
+pub fn pour(
+    cache: &mut LineCache,
+    start: Position,
+    slot: &dyn Fn(usize) -> Option<Slot>,
+    limit: &dyn Fn(&Slot) -> Option<Pt>,
+) -> Poured {
+    let blocks = cache.blocks;
+    let mut filled: Vec<Filled> = Vec::new();
+    let mut pos = start;
+    let mut k = 0;
+    let mut fresh_misses = 0;
+    'slots: while pos.block < blocks.len() {
+        let Some(s) = slot(k) else { break };
+        k += 1;
+        let bottom = limit(&s).map_or(s.area.bottom(), |h| s.area.bottom().min(s.area.y + h));
+        let mut out = Filled {
+            slot: s,
+            placed: Vec::new(),
+            bottom: s.area.y,
+        };
+        let mut y = s.area.y; // bottom of the last line box
+        let mut prev_after: Option<Pt> = None; // None: nothing placed yet in this slot
+        let width = s.area.w;
+        while pos.block < blocks.len() {
+            let b = &blocks[pos.block];
+            let gap = prev_after.map_or(Pt::ZERO, |a| a.max(b.space_before));
+            let room = bottom - y - gap;
+            let first_in_slot = prev_after.is_none();
+            match &b.content {
+                Content::Image { aspect } => {
+                    let mut w = width;
+                    let mut h = w * *aspect;
+                    let full = bottom - s.area.y;
+                    if h > full {
+                        // Taller than the frame: scale down to fit.
+                        h = full;
+                        w = h / *aspect;
+                    }
+                    if h > room && !first_in_slot {
+                        break;
+                    }
+                    if h > room {
+                        fresh_misses += 1;
+                        if fresh_misses > MAX_EMPTY_FRAMES {
+                            break 'slots;
+                        }
+                        break;
+                    }
+                    let rect = Rect {
+                        x: s.area.x,
+                        y: y + gap,
+                        w,
+                        h,
+                    };
+                    out.placed.push(Placed::Image {
+                        block: pos.block,
+                        rect,
+                    });
+                    y = y + gap + h;
+                    prev_after = Some(b.space_after);
+                    pos = Position {
+                        block: pos.block + 1,
+                        line: 0,
+                        item: 0,
+                    };
+                }
+                Content::Text(_) => {
+                    let lines = cache.get(pos.block, pos.item, width).to_vec();
+                    let n = lines.len();
+                    let fit = if room.0 < 0.0 {
+                        0
+                    } else {
+                        ((room.0 + 0.01) / b.leading.0).floor() as usize
+                    };
+                    let mut take = fit.min(n);
+                    let starts_here = pos.line == 0;
+                    if take < n {
+                        // Split: no orphan at the foot, no widow at the top of the next frame.
+                        if n - take < WIDOW_LINES {
+                            take = n.saturating_sub(WIDOW_LINES);
+                        }
+                        if starts_here && take < ORPHAN_LINES {
+                            take = 0;
+                        }
+                    } else if b.keep_with_next && !first_in_slot {
+                        // A heading needs the start of what follows below it.
+                        if let Some(need) = follow_height(cache, pos.block + 1, width) {
+                            let used = b.leading * n as f32;
+                            if used + need > room {
+                                take = 0;
+                            }
+                        }
+                    }
+                    if take == 0 && first_in_slot {
+                        // An empty frame takes what fits, rules or not.
+                        take = fit.min(n);
+                    }
+                    if take == 0 {
+                        if first_in_slot {
+                            fresh_misses += 1;
+                            if fresh_misses > MAX_EMPTY_FRAMES {
+                                break 'slots;
+                            }
+                        }
+                        break;
+                    }
+                    fresh_misses = 0;
+                    let mut top = y + gap;
+                    for (i, line) in lines.into_iter().take(take).enumerate() {
+                        let baseline = top + b.leading * BASELINE_RATIO;
+                        let next_item = line.next_item;
+                        out.placed.push(Placed::Line {
+                            block: pos.block,
+                            index: pos.line + i,
+                            line,
+                            baseline,
+                        });
+                        top += b.leading;
+                        pos.item = next_item;
+                    }
+                    y = top;
+                    prev_after = Some(b.space_after);
+                    if take == n {
+                        pos = Position {
+                            block: pos.block + 1,
+                            line: 0,
+                            item: 0,
+                        };
+                    } else {
+                        pos.line += take;
+                        break;
+                    }
+                }
+            }
+        }
+        out.bottom = y;
+        filled.push(out);
+    }
+    Poured { filled, end: pos }
+}
+
+/// Height the start of block `i` needs (its first lines) below a keep-with-next block.
+fn follow_height(cache: &mut LineCache, i: usize, width: Pt) -> Option<Pt> {
+    let b = cache.blocks.get(i)?;
+    let gap = b.space_before;
+    let h = match &b.content {
+        Content::Image { aspect } => width * *aspect,
+        Content::Text(_) => {
+            let n = cache.get(i, 0, width).len().min(KEEP_LINES);
+            b.leading * n as f32
+        }
+    };
+    Some(gap + h)
+}
+
+/// Pours a story and, if `balance`, evens out the columns of its last page.
+pub fn pour_story(blocks: &[Block], slot: &dyn Fn(usize) -> Option<Slot>, balance: bool) -> Poured {
+    let mut cache = LineCache::new(blocks);
+    let poured = pour(&mut cache, Position::default(), slot, &|_| None);
+    if !balance || poured.end.block < blocks.len() || poured.filled.is_empty() {
+        return poured;
+    }
+    let last_page = poured.filled.last().map_or(0, |f| f.slot.page);
+    let first_on_page = poured
+        .filled
+        .iter()
+        .position(|f| f.slot.page == last_page)
+        .unwrap_or(0);
+    let slots_on_page = (first_on_page..)
+        .take_while(|&k| slot(k).is_some_and(|s| s.page == last_page))
+        .count();
+    if slots_on_page < 2 {
+        return poured;
+    }
+    // Where the last page starts, replayed to get the position there.
+    let start = if first_on_page == 0 {
+        Position::default()
+    } else {
+        let before = pour(
+            &mut cache,
+            Position::default(),
+            &|k| if k < first_on_page { slot(k) } else { None },
+            &|_| None,
+        );
+        before.end
+    };
+    let on_page = |k: usize| slot(k + first_on_page).filter(|s| s.page == last_page);
+    let full = slot(first_on_page).map_or(Pt::ZERO, |s| s.area.h);
+    let fits = |cache: &mut LineCache, h: Pt| {
+        let p = pour(cache, start, &on_page, &|_| Some(h));
+        (p.end.block >= blocks.len()).then_some(p)
+    };
+    // The shortest column height that still holds the rest of the story.
+    let (mut lo, mut hi) = (Pt::ZERO, full);
+    let Some(mut best) = fits(&mut cache, hi) else {
+        return poured;
+    };
+    while hi - lo > BALANCE_STEP {
+        let mid = (lo + hi) / 2.0;
+        match fits(&mut cache, mid) {
+            Some(p) => {
+                hi = mid;
+                best = p;
+            }
+            None => lo = mid,
+        }
+    }
+    let mut filled: Vec<Filled> = poured.filled[..first_on_page].to_vec();
+    filled.extend(best.filled);
+    Poured {
+        filled,
+        end: best.end,
+    }
+}

@@ -1,0 +1,107 @@
+//! Images: SVG (kept as vectors), PNG and JPEG (passed through unchanged),
+//! each read once however often it is placed.
+
+use crate::error::{Error, Problem, Result};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// An image ready for the PDF writer.
+pub enum Picture {
+    /// A vector drawing.
+    Svg(Arc<usvg::Tree>),
+    /// A raster image (JPEG data is embedded as it is).
+    Raster(krilla::image::Image),
+}
+
+/// A loaded image and its size.
+pub struct LoadedImage {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// The drawing or pixels.
+    pub picture: Picture,
+    /// Natural width (pixels, or SVG user units).
+    pub width: f32,
+    /// Natural height.
+    pub height: f32,
+}
+
+/// Index of an image in an [`ImageStore`].
+pub type ImageId = usize;
+
+/// The images of a document, each loaded once.
+#[derive(Default)]
+pub struct ImageStore {
+    images: Vec<LoadedImage>,
+    by_path: HashMap<PathBuf, ImageId>,
+}
+
+impl ImageStore {
+    /// Loads an image (or returns the one already loaded from this path).
+    pub fn load(&mut self, path: &Path) -> Result<ImageId> {
+        if let Some(&id) = self.by_path.get(path) {
+            return Ok(id);
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, "image file", e))?;
+        let bad = |why: String| {
+            Error::Input(
+                Problem::new(format!("cannot use this image: {why}"))
+                    .in_file(path)
+                    .hint("give an SVG, PNG or JPEG file"),
+            )
+        };
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let image = match ext.as_str() {
+            "svg" => {
+                let tree = usvg::Tree::from_data(&bytes, &usvg::Options::default())
+                    .map_err(|e| bad(e.to_string()))?;
+                let size = tree.size();
+                LoadedImage {
+                    path: path.to_path_buf(),
+                    width: size.width(),
+                    height: size.height(),
+                    picture: Picture::Svg(Arc::new(tree)),
+                }
+            }
+            "png" | "jpg" | "jpeg" => {
+                let data: krilla::Data = bytes.into();
+                let img = if ext == "png" {
+                    krilla::image::Image::from_png(data, true)
+                } else {
+                    krilla::image::Image::from_jpeg(data, true)
+                }
+                .map_err(bad)?;
+                let (w, h) = img.size();
+                LoadedImage {
+                    path: path.to_path_buf(),
+                    width: w as f32,
+                    height: h as f32,
+                    picture: Picture::Raster(img),
+                }
+            }
+            other => return Err(bad(format!("unknown image type `.{other}`"))),
+        };
+        if image.width <= 0.0 || image.height <= 0.0 {
+            return Err(bad("it has no size".into()));
+        }
+        self.images.push(image);
+        let id = self.images.len() - 1;
+        self.by_path.insert(path.to_path_buf(), id);
+        Ok(id)
+    }
+
+    /// The image with this id.
+    pub fn get(&self, id: ImageId) -> &LoadedImage {
+        &self.images[id]
+    }
+
+    /// Height divided by width.
+    pub fn aspect(&self, id: ImageId) -> f32 {
+        let i = &self.images[id];
+        i.height / i.width
+    }
+}

@@ -1,0 +1,660 @@
+//! Page composition: pages made from the masters, each story poured through
+//! its chain, frames and furniture drawn, the result a display list per page.
+
+use crate::compose::shape::Shaper;
+use crate::compose::{LineRun, ParagraphInput, Prepared, StyledRun};
+use crate::error::{Error, Problem, Result};
+use crate::flow::{self, Filled, Placed, Slot};
+use crate::fonts::FontSet;
+use crate::images::{ImageId, ImageStore};
+use crate::model::issue::{Date, Issue};
+use crate::model::layout::{FrameSpec, Item, Layout, VAlign};
+use crate::story::{self, Role, Story, Styles};
+use crate::units::{Pt, Rect};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Pages a chain may grow to before the run stops: a runaway story, not a letter.
+pub const MAX_PAGES: usize = 500;
+/// Gap between a caption's bar and its text.
+const RULE_LEFT_GAP: Pt = Pt(5.0);
+/// Width of a caption's bar.
+const RULE_LEFT_WIDTH: Pt = Pt(2.0);
+
+/// Where a mark comes from, for the structure of the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Page furniture (running header, page number, decoration).
+    Furniture,
+    /// Block `block` of story `story` (indices in the issue).
+    Story {
+        /// Story index.
+        story: usize,
+        /// Block index within the story.
+        block: usize,
+    },
+}
+
+/// Something drawn on a page.
+pub enum Mark {
+    /// A rectangle, filled and/or stroked.
+    Rect {
+        /// Where.
+        rect: Rect,
+        /// Fill swatch.
+        fill: Option<String>,
+        /// Stroke swatch and width.
+        stroke: Option<(String, Pt)>,
+    },
+    /// A set line of text.
+    Text {
+        /// Its runs; their `x` is relative to `x`.
+        runs: Vec<LineRun>,
+        /// Left edge of the frame.
+        x: Pt,
+        /// Baseline.
+        baseline: Pt,
+        /// Where it comes from.
+        origin: Origin,
+    },
+    /// An image.
+    Image {
+        /// Which.
+        image: ImageId,
+        /// Where.
+        rect: Rect,
+        /// Alternative text.
+        alt: String,
+        /// Where it comes from.
+        origin: Origin,
+    },
+}
+
+/// A page: its master and what is drawn on it.
+pub struct Page {
+    /// The master it was made from.
+    pub master: String,
+    /// What is drawn, in order.
+    pub marks: Vec<Mark>,
+}
+
+/// An outline entry: a heading and where it is.
+pub struct Bookmark {
+    /// The heading's text.
+    pub title: String,
+    /// Its page.
+    pub page: usize,
+    /// The top of its first line.
+    pub y: Pt,
+}
+
+/// A laid-out issue, ready to be written.
+pub struct Document {
+    /// Trimmed page width.
+    pub width: Pt,
+    /// Trimmed page height.
+    pub height: Pt,
+    /// Bleed.
+    pub bleed: Pt,
+    /// The pages.
+    pub pages: Vec<Page>,
+    /// Outline entries, in reading order.
+    pub bookmarks: Vec<Bookmark>,
+    /// The fonts.
+    pub fonts: FontSet,
+    /// The images.
+    pub images: ImageStore,
+    /// The layout (for swatches).
+    pub layout: Layout,
+    /// The issue (for metadata).
+    pub issue: Issue,
+    /// The document title.
+    pub title: String,
+}
+
+/// A frame of a master, resolved.
+struct FrameRef<'l> {
+    master: &'l str,
+    spec: &'l FrameSpec,
+}
+
+/// Lays out an issue: everything but writing the PDF.
+pub fn compose(
+    issue: Issue,
+    issue_file: &Path,
+    layout: Layout,
+    layout_file: &Path,
+) -> Result<Document> {
+    let in_layout = |p: Problem| Error::Input(p.in_file(layout_file));
+    for (role, name) in [("first", &layout.pages.first), ("next", &layout.pages.next)] {
+        if !layout.masters.contains_key(name) {
+            return Err(in_layout(
+                Problem::new(format!("no master named `{name}`"))
+                    .at(format!("pages.{role}"))
+                    .hint("name one of the masters defined under `masters`"),
+            ));
+        }
+    }
+    let fonts = FontSet::load(&layout.fonts, layout_file)?;
+    let mut images = ImageStore::default();
+    let date = Date::parse(&issue.meta.date).ok_or_else(|| {
+        Error::Input(
+            Problem::new(format!("`{}` is not a date", issue.meta.date))
+                .in_file(issue_file)
+                .at("meta.date")
+                .hint("write the date as YYYY-MM-DD or YYYY-MM, e.g. 2017-07"),
+        )
+    })?;
+    let french = issue.meta.language.starts_with("fr");
+    let mut shaper = Shaper::new(&fonts);
+    let styles = Styles {
+        layout: &layout,
+        fonts: &fonts,
+        layout_file,
+    };
+
+    // Every story, composed and poured into its chain.
+    let mut poured: Vec<(usize, Story, Vec<Filled>)> = Vec::new();
+    for (si, s) in issue.stories.iter().enumerate() {
+        let chain = layout.chains.get(&s.name).ok_or_else(|| {
+            Error::Input(
+                Problem::new(format!(
+                    "the layout has no chain named `{}` for this story",
+                    s.name
+                ))
+                .in_file(issue_file)
+                .at(format!("stories[{si}].name"))
+                .hint(format!(
+                    "name one of the layout's chains: {}",
+                    layout.chains.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            )
+        })?;
+        let frames = resolve_chain(&layout, &s.name, &chain.frames).map_err(in_layout)?;
+        let elements = chain.styles.or(&layout.element_styles);
+        let mut load_image = |src: &str, line: usize| -> Result<(ImageId, f32)> {
+            let path = crate::model::resolve(issue_file, src);
+            let id = images.load(&path).map_err(|e| match e {
+                Error::Input(p) => {
+                    Error::Input(p.at(format!("stories[{si}] (Markdown line {line})")))
+                }
+                other => other,
+            })?;
+            Ok((id, images.aspect(id)))
+        };
+        let story = story::build(
+            &s.name,
+            &s.text.source(),
+            &elements,
+            &styles,
+            &mut shaper,
+            french,
+            &mut load_image,
+        )?;
+        let slot = |k: usize| chain_slot(&layout, &frames, k);
+        let result = flow::pour_story(&story.blocks, &slot, chain.balance);
+        if result.end.block < story.blocks.len() {
+            return Err(overset(&s.name, &chain.frames, &story, result.end));
+        }
+        poured.push((si, story, result.filled));
+    }
+
+    // As many pages as the stories need, at least one.
+    let page_count = poured
+        .iter()
+        .flat_map(|(_, _, f)| {
+            f.iter()
+                .filter(|f| !f.placed.is_empty())
+                .map(|f| f.slot.page + 1)
+        })
+        .max()
+        .unwrap_or(1);
+    let pages_field = page_count.to_string();
+    let month = date.month_name(&issue.meta.language).to_string();
+    let field = |name: &str, page: usize| -> Option<String> {
+        Some(match name {
+            "publication" => issue.meta.publication.clone(),
+            "number" => issue.meta.number.to_string(),
+            "month" => month.clone(),
+            "year" => date.year.to_string(),
+            "page" => (page + 1).to_string(),
+            "pages" => pages_field.clone(),
+            other => issue.fields.get(other)?.clone(),
+        })
+    };
+    let title = match &issue.meta.title {
+        Some(t) => t.clone(),
+        None => format!(
+            "{} — numéro {} — {} {}",
+            issue.meta.publication, issue.meta.number, month, date.year
+        ),
+    };
+
+    // What each frame of each page holds.
+    let mut contents: HashMap<(usize, &str), Vec<(usize, &Filled)>> = HashMap::new();
+    for (pi, (_, _, filled)) in poured.iter().enumerate() {
+        for f in filled {
+            let chain_frames = &layout.chains[&issue.stories[poured[pi].0].name].frames;
+            let name = chain_frames[f.slot.frame]
+                .split_once('/')
+                .map_or("", |x| x.1);
+            contents
+                .entry((f.slot.page, name))
+                .or_default()
+                .push((pi, f));
+        }
+    }
+
+    let mut pages = Vec::with_capacity(page_count);
+    let mut bookmarks = Vec::new();
+    for page in 0..page_count {
+        let master_name = if page == 0 {
+            &layout.pages.first
+        } else {
+            &layout.pages.next
+        };
+        let master = &layout.masters[master_name];
+        let mut marks = Vec::new();
+        for (ii, item) in master.items.iter().enumerate() {
+            let at = format!("masters.{master_name}.items[{ii}]");
+            match item {
+                Item::Box(b) => marks.push(Mark::Rect {
+                    rect: mm_rect(b.x_mm, b.y_mm, b.w_mm, b.h_mm),
+                    fill: b.fill.clone(),
+                    stroke: b.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
+                }),
+                Item::Image(img) => {
+                    let id = images
+                        .load(&crate::model::resolve(layout_file, &img.file))
+                        .map_err(|e| match e {
+                            Error::Input(p) => Error::Input(p.at(format!("{at}.file"))),
+                            other => other,
+                        })?;
+                    let w: Pt = img.w_mm.into();
+                    let rect = Rect {
+                        x: img.x_mm.into(),
+                        y: img.y_mm.into(),
+                        w,
+                        h: w * images.aspect(id),
+                    };
+                    marks.push(Mark::Image {
+                        image: id,
+                        rect,
+                        alt: img.alt.clone(),
+                        origin: Origin::Furniture,
+                    });
+                }
+                Item::Text(t) => {
+                    let text = story::fill_template(&t.text, &|n| field(n, page)).map_err(|name| {
+                        in_layout(
+                            Problem::new(format!("unknown field `{{{name}}}` in a text template"))
+                                .at(format!("{at}.text"))
+                                .hint("use {publication}, {number}, {month}, {year}, {page}, {pages} or a field of the issue's `fields`"),
+                        )
+                    })?;
+                    let runs = furniture_line(
+                        &styles,
+                        &mut shaper,
+                        &t.style,
+                        &text,
+                        t.w_mm.into(),
+                        french,
+                        &at,
+                    )?;
+                    let mut baseline: Pt = t.baseline_mm.into();
+                    let leading = styles.paragraph(&t.style, &at)?.leading_pt;
+                    for line in runs {
+                        marks.push(Mark::Text {
+                            runs: line.runs,
+                            x: t.x_mm.into(),
+                            baseline,
+                            origin: Origin::Furniture,
+                        });
+                        baseline += leading;
+                    }
+                }
+                Item::Frame(spec) => {
+                    let held = contents.get(&(page, spec.name.as_str()));
+                    frame_marks(
+                        spec,
+                        held.map(Vec::as_slice).unwrap_or(&[]),
+                        &poured,
+                        &styles,
+                        &mut shaper,
+                        french,
+                        &at,
+                        &mut marks,
+                        &mut bookmarks,
+                        page,
+                    )?;
+                }
+            }
+        }
+        pages.push(Page {
+            master: master_name.clone(),
+            marks,
+        });
+    }
+    bookmarks.sort_by_key(|b: &(usize, usize, Bookmark)| (b.0, b.1));
+    let bookmarks = bookmarks.into_iter().map(|b| b.2).collect();
+    drop(shaper);
+    Ok(Document {
+        width: layout.page.width_mm.into(),
+        height: layout.page.height_mm.into(),
+        bleed: layout.page.bleed_mm.into(),
+        pages,
+        bookmarks,
+        fonts,
+        images,
+        layout,
+        issue,
+        title,
+    })
+}
+
+/// The frames of a chain, checked against the masters.
+fn resolve_chain<'l>(
+    layout: &'l Layout,
+    chain: &str,
+    refs: &[String],
+) -> std::result::Result<Vec<FrameRef<'l>>, Problem> {
+    refs.iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let at = format!("chains.{chain}.frames[{i}]");
+            let (master, frame) = r.split_once('/').ok_or_else(|| {
+                Problem::new(format!("`{r}` is not of the form `master/frame`"))
+                    .at(&at)
+                    .hint("write the master's name, a slash, and the frame's name")
+            })?;
+            let (mname, m) = layout.masters.get_key_value(master).ok_or_else(|| {
+                Problem::new(format!("no master named `{master}`"))
+                    .at(&at)
+                    .hint("name one of the masters defined under `masters`")
+            })?;
+            let spec = m
+                .items
+                .iter()
+                .find_map(|it| match it {
+                    Item::Frame(f) if f.name == frame => Some(f),
+                    _ => None,
+                })
+                .ok_or_else(|| {
+                    Problem::new(format!("master `{master}` has no frame named `{frame}`"))
+                        .at(&at)
+                        .hint("add the frame to the master or correct the name")
+                })?;
+            Ok(FrameRef {
+                master: mname,
+                spec,
+            })
+        })
+        .collect()
+}
+
+/// The `k`-th slot of a chain: frames on the first-page master are on page 0;
+/// frames on the following-page master repeat on every following page.
+fn chain_slot(layout: &Layout, frames: &[FrameRef], k: usize) -> Option<Slot> {
+    let repeating = |f: &FrameRef| f.master == layout.pages.next;
+    let fixed: Vec<usize> = (0..frames.len())
+        .filter(|&i| !repeating(&frames[i]))
+        .collect();
+    let rep: Vec<usize> = (0..frames.len())
+        .filter(|&i| repeating(&frames[i]))
+        .collect();
+    let first_repeat_page = usize::from(layout.pages.first != layout.pages.next);
+    let (page, frame) = if k < fixed.len() {
+        (0, fixed[k])
+    } else if rep.is_empty() {
+        return None;
+    } else {
+        let j = k - fixed.len();
+        (first_repeat_page + j / rep.len(), rep[j % rep.len()])
+    };
+    if page >= MAX_PAGES {
+        return None;
+    }
+    Some(Slot {
+        page,
+        frame,
+        area: text_area(frames[frame].spec),
+    })
+}
+
+/// Where text goes in a frame: inside its insets, below its label.
+fn text_area(spec: &FrameSpec) -> Rect {
+    let [t, r, b, l] = spec.inset_mm.map(Pt::from);
+    let label = spec.label.as_ref().map_or(Pt::ZERO, |l| l.h_mm.into());
+    mm_rect(spec.x_mm, spec.y_mm, spec.w_mm, spec.h_mm).inset(t + label, r, b, l)
+}
+
+/// A rectangle from millimetre coordinates.
+fn mm_rect(
+    x: crate::units::Mm,
+    y: crate::units::Mm,
+    w: crate::units::Mm,
+    h: crate::units::Mm,
+) -> Rect {
+    Rect {
+        x: x.into(),
+        y: y.into(),
+        w: w.into(),
+        h: h.into(),
+    }
+}
+
+/// Sets a furniture text (a template filled in) as lines.
+#[allow(clippy::too_many_arguments)]
+fn furniture_line(
+    styles: &Styles,
+    shaper: &mut Shaper,
+    style: &str,
+    text: &str,
+    width: Pt,
+    french: bool,
+    at: &str,
+) -> Result<Vec<crate::compose::Line>> {
+    let pstyle = styles.paragraph(style, &format!("{at}.style"))?;
+    let run_style = styles.run(pstyle, style, false, false, None)?;
+    let text = if pstyle.uppercase {
+        text.to_uppercase()
+    } else {
+        text.to_string()
+    };
+    let input = ParagraphInput {
+        runs: vec![StyledRun {
+            text,
+            style: run_style,
+        }],
+        label: None,
+        align: pstyle.align,
+        hyphenate: false,
+        french,
+        indent: pstyle.indent_pt,
+    };
+    let prepared = Prepared::new(shaper, &input);
+    if let Some(m) = prepared.missing.first() {
+        return Err(Error::Layout(
+            Problem::new(format!(
+                "the font of style `{style}` has no glyph for « {} » (U+{:04X})",
+                m.character, m.character as u32
+            ))
+            .in_file(styles.layout_file)
+            .at(at.to_string())
+            .hint("replace the character, or give the style a font that has it"),
+        ));
+    }
+    Ok(prepared.lines(width))
+}
+
+/// The marks of a text frame: its box, its label, and the text it holds.
+#[allow(clippy::too_many_arguments)]
+fn frame_marks(
+    spec: &FrameSpec,
+    held: &[(usize, &Filled)],
+    poured: &[(usize, Story, Vec<Filled>)],
+    styles: &Styles,
+    shaper: &mut Shaper,
+    french: bool,
+    at: &str,
+    marks: &mut Vec<Mark>,
+    bookmarks: &mut Vec<(usize, usize, Bookmark)>,
+    page: usize,
+) -> Result<()> {
+    let frame = mm_rect(spec.x_mm, spec.y_mm, spec.w_mm, spec.h_mm);
+    let area = text_area(spec);
+    let used_bottom = held.iter().map(|(_, f)| f.bottom).fold(area.y, Pt::max);
+    let empty = held.iter().all(|(_, f)| f.placed.is_empty());
+    if spec.fit && empty {
+        return Ok(());
+    }
+    let shift = match spec.valign {
+        VAlign::Top => Pt::ZERO,
+        VAlign::Bottom => area.bottom() - used_bottom,
+    };
+    let bottom_inset: Pt = spec.inset_mm[2].into();
+    let box_rect = if spec.fit {
+        Rect {
+            h: used_bottom - frame.y + bottom_inset,
+            ..frame
+        }
+    } else {
+        frame
+    };
+    if spec.fill.is_some() || spec.stroke.is_some() {
+        marks.push(Mark::Rect {
+            rect: box_rect,
+            fill: spec.fill.clone(),
+            stroke: spec.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
+        });
+    }
+    if let Some(label) = &spec.label {
+        let h: Pt = label.h_mm.into();
+        marks.push(Mark::Rect {
+            rect: Rect { h, ..frame },
+            fill: Some(label.fill.clone()),
+            stroke: None,
+        });
+        let pstyle = styles.paragraph(&label.style, &format!("{at}.label.style"))?;
+        let inset_left: Pt = spec.inset_mm[3].into();
+        let lines = furniture_line(
+            styles,
+            shaper,
+            &label.style,
+            &label.text,
+            frame.w - inset_left * 2.0,
+            french,
+            &format!("{at}.label"),
+        )?;
+        // Centre the label's capitals in the band.
+        let cap = styles
+            .fonts
+            .face(styles.run(pstyle, &label.style, false, false, None)?.face)
+            .cap_height
+            * pstyle.size_pt.0;
+        let baseline = frame.y + (h + Pt(cap)) / 2.0;
+        for line in lines.into_iter().take(1) {
+            marks.push(Mark::Text {
+                runs: line.runs,
+                x: frame.x + inset_left,
+                baseline,
+                origin: Origin::Furniture,
+            });
+        }
+    }
+    for (pi, filled) in held {
+        let (story, blocks, _) = &poured[*pi];
+        for placed in &filled.placed {
+            match placed {
+                Placed::Line {
+                    block,
+                    index,
+                    line,
+                    baseline,
+                } => {
+                    let info = &blocks.info[*block];
+                    let leading = blocks.blocks[*block].leading;
+                    let style = styles.layout.paragraph_styles.get(&info.style);
+                    let baseline = *baseline + shift;
+                    if *index == 0 && style.is_some_and(|s| s.bookmark) {
+                        let b = Bookmark {
+                            title: bookmark_title(&info.text),
+                            page,
+                            y: baseline - leading,
+                        };
+                        bookmarks.push((*story, *block, b));
+                    }
+                    if let Some(rule) = style.and_then(|s| s.rule_left.clone()) {
+                        let top = baseline - leading * flow::BASELINE_RATIO;
+                        let rect = Rect {
+                            x: area.x - RULE_LEFT_GAP,
+                            y: top,
+                            w: RULE_LEFT_WIDTH,
+                            h: leading,
+                        };
+                        marks.push(Mark::Rect {
+                            rect,
+                            fill: Some(rule),
+                            stroke: None,
+                        });
+                    }
+                    marks.push(Mark::Text {
+                        runs: line.runs.clone(),
+                        x: area.x,
+                        baseline,
+                        origin: Origin::Story {
+                            story: *story,
+                            block: *block,
+                        },
+                    });
+                }
+                Placed::Image { block, rect } => {
+                    let Role::Figure { image, alt } = &blocks.info[*block].role else {
+                        continue;
+                    };
+                    marks.push(Mark::Image {
+                        image: *image,
+                        rect: Rect {
+                            y: rect.y + shift,
+                            ..*rect
+                        },
+                        alt: alt.clone(),
+                        origin: Origin::Story {
+                            story: *story,
+                            block: *block,
+                        },
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A heading's text as an outline title: one line, no forced breaks.
+fn bookmark_title(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The overset error: which story, how much did not fit, where it starts.
+fn overset(story: &str, frames: &[String], blocks: &Story, end: flow::Position) -> Error {
+    let left = &blocks.info[end.block..];
+    let words: usize = left.iter().map(|b| b.text.split_whitespace().count()).sum();
+    let start: String = left[0]
+        .text
+        .split_whitespace()
+        .take(6)
+        .collect::<Vec<_>>()
+        .join(" ");
+    Error::Layout(
+        Problem::new(format!(
+            "story `{story}` does not fit its chain ({}): {} of its {} blocks (about {words} words) did not fit, from « {start}… » (Markdown line {})",
+            frames.join(", "),
+            left.len(),
+            blocks.info.len(),
+            left[0].line
+        ))
+        .at(format!("stories.{story}"))
+        .hint("shorten the story, or give its chain more frames in the layout"),
+    )
+}

@@ -1,0 +1,313 @@
+//! Stories → flow blocks: each Markdown block takes its paragraph style from
+//! the chain, its runs their faces and colours, and is composed.
+
+use crate::compose::shape::Shaper;
+use crate::compose::{ParagraphInput, Prepared, RunStyle, StyledRun};
+use crate::error::{Error, Problem, Result};
+use crate::flow::{Block, Content};
+use crate::fonts::FontSet;
+use crate::images::ImageId;
+use crate::model::layout::{ElementStyles, Layout, ParagraphStyle, Weight};
+use crate::model::markdown::{self, BlockKind};
+use std::path::Path;
+
+/// What a block is in the document's structure (for bookmarks and tagging).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    /// A heading of the given level.
+    Heading(u8),
+    /// A paragraph.
+    Paragraph,
+    /// A list item, numbered or not.
+    ListItem(Option<u64>),
+    /// A caption.
+    Caption,
+    /// An image, with its alternative text.
+    Figure {
+        /// The image.
+        image: ImageId,
+        /// Alternative text.
+        alt: String,
+    },
+}
+
+/// A story's blocks: what the flow needs, and what the later stages need.
+pub struct Story {
+    /// The blocks as the flow sees them.
+    pub blocks: Vec<Block>,
+    /// What each block is, in the same order.
+    pub info: Vec<BlockInfo>,
+}
+
+/// What the stages after the flow need to know about a block.
+pub struct BlockInfo {
+    /// Its role.
+    pub role: Role,
+    /// Its text after typography (for bookmarks).
+    pub text: String,
+    /// Its paragraph style's name.
+    pub style: String,
+    /// The Markdown line it comes from.
+    pub line: usize,
+}
+
+/// Resolves style names to faces and sizes.
+pub struct Styles<'a> {
+    /// The layout.
+    pub layout: &'a Layout,
+    /// Its fonts.
+    pub fonts: &'a FontSet,
+    /// The layout file, for error messages.
+    pub layout_file: &'a Path,
+}
+
+impl Styles<'_> {
+    /// The paragraph style of this name.
+    pub fn paragraph(&self, name: &str, used_at: &str) -> Result<&ParagraphStyle> {
+        self.layout.paragraph_styles.get(name).ok_or_else(|| {
+            Error::Input(
+                Problem::new(format!("no paragraph style named `{name}`"))
+                    .in_file(self.layout_file)
+                    .at(used_at)
+                    .hint(format!(
+                        "add it under `paragraph_styles` or use one of: {}",
+                        self.layout
+                            .paragraph_styles
+                            .keys()
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+            )
+        })
+    }
+
+    /// The look of a run in a paragraph style, with emphasis, strength and link.
+    pub fn run(
+        &self,
+        style: &ParagraphStyle,
+        style_name: &str,
+        italic: bool,
+        strong: bool,
+        link: Option<&str>,
+    ) -> Result<RunStyle> {
+        let weight = if strong {
+            style.strong_weight
+        } else {
+            style.weight
+        };
+        let italic = italic != style.italic;
+        let face = self.fonts.find(&style.font, weight, italic).ok_or_else(|| {
+            let variant = match (weight, italic) {
+                (Weight::Regular, false) => "regular",
+                (Weight::Regular, true) => "italic",
+                (Weight::Semibold, false) => "semibold",
+                (Weight::Semibold, true) => "semibold_italic",
+                (Weight::Bold, false) => "bold",
+                (Weight::Bold, true) => "bold_italic",
+            };
+            Error::Input(
+                Problem::new(format!(
+                    "paragraph style `{style_name}` needs the `{variant}` face of font family `{}`, which the layout does not give",
+                    style.font
+                ))
+                .in_file(self.layout_file)
+                .at(format!("fonts.{}.{variant}", style.font))
+                .hint("add that face's file to the family, or change the style's font or weight"),
+            )
+        })?;
+        let color = match (link, strong) {
+            (Some(_), _) => style.link_color.clone(),
+            (None, true) => style.strong_color.clone(),
+            (None, false) => None,
+        }
+        .unwrap_or_else(|| style.color.clone());
+        Ok(RunStyle {
+            face,
+            size: style.size_pt,
+            color,
+            link: link.map(str::to_string),
+            tracking: style.size_pt * style.tracking_em,
+        })
+    }
+}
+
+/// Parses a story's Markdown and composes its blocks with the chain's styles.
+pub fn build(
+    story: &str,
+    source: &str,
+    elements: &ElementStyles,
+    styles: &Styles,
+    shaper: &mut Shaper,
+    french: bool,
+    load_image: &mut dyn FnMut(&str, usize) -> Result<(ImageId, f32)>,
+) -> Result<Story> {
+    let parsed = markdown::parse(source).map_err(|u| {
+        Error::Input(
+            Problem::new(format!(
+                "line {} of the story's Markdown: maquette cannot lay out {}",
+                u.line, u.what
+            ))
+            .at(format!("stories[{story}]"))
+            .hint("use paragraphs, headings, emphasis, links, lists, block quotes and images only"),
+        )
+    })?;
+    let mut out = Story {
+        blocks: Vec::with_capacity(parsed.len()),
+        info: Vec::with_capacity(parsed.len()),
+    };
+    for block in parsed {
+        let mut image_aspect = 1.0;
+        let (element, role) = match &block.kind {
+            BlockKind::Paragraph => (("paragraph", &elements.paragraph), Role::Paragraph),
+            BlockKind::Heading(1) => (("heading1", &elements.heading1), Role::Heading(1)),
+            BlockKind::Heading(2) => (("heading2", &elements.heading2), Role::Heading(2)),
+            BlockKind::Heading(l) => (("heading3", &elements.heading3), Role::Heading(*l)),
+            BlockKind::ListItem { number: None } => {
+                (("list_item", &elements.list_item), Role::ListItem(None))
+            }
+            BlockKind::ListItem { number: Some(n) } => (
+                ("numbered_item", &elements.numbered_item),
+                Role::ListItem(Some(*n)),
+            ),
+            BlockKind::Quote => (("quote", &elements.quote), Role::Caption),
+            BlockKind::Image { src, alt } => {
+                if alt.trim().is_empty() {
+                    return Err(Error::Input(
+                        Problem::new(format!("the image `{src}` (Markdown line {}) has no alternative text", block.line))
+                            .at(format!("stories[{story}]"))
+                            .hint("describe the image between the brackets: ![Des panneaux au bord d'un chemin](photo.jpg)"),
+                    ));
+                }
+                let (image, aspect) = load_image(src, block.line)?;
+                image_aspect = aspect;
+                (
+                    ("image", &elements.image),
+                    Role::Figure {
+                        image,
+                        alt: alt.clone(),
+                    },
+                )
+            }
+        };
+        let style_name = element.1.as_deref().ok_or_else(|| {
+            Error::Input(
+                Problem::new(format!(
+                    "story `{story}` has a {} (Markdown line {}) but the layout gives no style for it",
+                    element.0.replace('_', " "),
+                    block.line
+                ))
+                .in_file(styles.layout_file)
+                .at(format!("chains.{story}.styles.{}", element.0))
+                .hint("name a paragraph style for this element in the chain or in `element_styles`"),
+            )
+        })?;
+        let used_at = format!("chains.{story}.styles.{}", element.0);
+        let pstyle = styles.paragraph(style_name, &used_at)?;
+        let content = match &role {
+            Role::Figure { .. } => Content::Image {
+                aspect: image_aspect,
+            },
+            _ => {
+                let mut runs = Vec::with_capacity(block.spans.len());
+                for span in &block.spans {
+                    let style = styles.run(
+                        pstyle,
+                        style_name,
+                        span.italic,
+                        span.strong,
+                        span.link.as_deref(),
+                    )?;
+                    let text = if pstyle.uppercase {
+                        span.text.to_uppercase()
+                    } else {
+                        span.text.clone()
+                    };
+                    runs.push(StyledRun { text, style });
+                }
+                let label = match (&role, &pstyle.label) {
+                    (Role::ListItem(number), Some(template)) => {
+                        let text = template
+                            .replace("{n}", &number.map(|n| n.to_string()).unwrap_or_default());
+                        Some(StyledRun {
+                            text,
+                            style: styles.run(pstyle, style_name, false, false, None)?,
+                        })
+                    }
+                    _ => None,
+                };
+                let input = ParagraphInput {
+                    runs,
+                    label,
+                    align: pstyle.align,
+                    hyphenate: pstyle.hyphenate,
+                    french,
+                    indent: pstyle.indent_pt,
+                };
+                let prepared = Prepared::new(shaper, &input);
+                if let Some(m) = prepared.missing.first() {
+                    return Err(Error::Layout(
+                        Problem::new(format!(
+                            "the font of style `{style_name}` has no glyph for « {} » (U+{:04X}), in the block at Markdown line {}",
+                            m.character, m.character as u32, block.line
+                        ))
+                        .at(format!("stories[{story}]"))
+                        .hint("replace the character, or give the style a font that has it"),
+                    ));
+                }
+                Content::Text(prepared)
+            }
+        };
+        let text = match &content {
+            Content::Text(p) => p.text().to_string(),
+            Content::Image { .. } => String::new(),
+        };
+        out.blocks.push(Block {
+            content,
+            leading: pstyle.leading_pt,
+            space_before: pstyle.space_before_pt,
+            space_after: pstyle.space_after_pt,
+            keep_with_next: pstyle.keep_with_next,
+        });
+        out.info.push(BlockInfo {
+            role,
+            text,
+            style: style_name.to_string(),
+            line: block.line,
+        });
+    }
+    Ok(out)
+}
+
+/// Fills `{field}` placeholders of a template; an unknown field is an error naming it.
+pub fn fill_template(
+    template: &str,
+    field: &dyn Fn(&str) -> Option<String>,
+) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `{{` in `{template}`"))?;
+        let name = &after[..close];
+        out.push_str(&field(name).ok_or_else(|| name.to_string())?);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates() {
+        let f = |n: &str| (n == "number").then(|| "1".to_string());
+        assert_eq!(fill_template("numéro {number}", &f).unwrap(), "numéro 1");
+        assert_eq!(fill_template("numéro {nombre}", &f).unwrap_err(), "nombre");
+    }
+}
