@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub enum Error {
     /// The input (issue, layout, font or image file) is wrong or missing: exit code 2.
-    Input(Problem),
+    Input(Box<Problem>),
     /// The input is valid but cannot be laid out (overset, missing glyph): exit code 1.
-    Layout(Problem),
+    Layout(Box<Problem>),
     /// The output could not be written: exit code 2.
-    Output(Problem),
+    Output(Box<Problem>),
 }
 
 /// What went wrong, where, and what to do about it.
@@ -58,6 +58,36 @@ impl Problem {
 }
 
 impl Error {
+    /// A bad-input error.
+    pub fn input(p: Problem) -> Error {
+        Error::Input(Box::new(p))
+    }
+
+    /// A layout failure.
+    pub fn layout(p: Problem) -> Error {
+        Error::Layout(Box::new(p))
+    }
+
+    /// An output failure.
+    pub fn output(p: Problem) -> Error {
+        Error::Output(Box::new(p))
+    }
+
+    /// The same error, naming the JSON path or story concerned (if it had none).
+    pub fn at(self, path: impl Into<String>) -> Error {
+        let add = |mut p: Box<Problem>| {
+            if p.path.is_none() {
+                p.path = Some(path.into());
+            }
+            p
+        };
+        match self {
+            Error::Input(p) => Error::Input(add(p)),
+            Error::Layout(p) => Error::Layout(add(p)),
+            Error::Output(p) => Error::Output(add(p)),
+        }
+    }
+
     /// The process exit code for this error: 1 for layout failures, 2 for bad input.
     pub fn exit_code(&self) -> i32 {
         match self {
@@ -75,7 +105,7 @@ impl Error {
 
     /// An input error about a file that could not be read.
     pub fn unreadable(file: &Path, what: &str, err: std::io::Error) -> Error {
-        Error::Input(
+        Error::input(
             Problem::new(format!("cannot read the {what}: {err}"))
                 .in_file(file)
                 .hint(format!(

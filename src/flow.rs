@@ -25,7 +25,7 @@ const BALANCE_STEP: Pt = Pt(0.5);
 /// What a block holds.
 pub enum Content {
     /// A paragraph of text.
-    Text(Prepared),
+    Text(Box<Prepared>),
     /// An image of the given height/width ratio.
     Image {
         /// Height divided by width.

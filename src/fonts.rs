@@ -69,12 +69,8 @@ impl FontSet {
                 let id = match by_path.get(&path) {
                     Some(id) => *id,
                     None => {
-                        let face = Face::load(&path).map_err(|e| match e {
-                            Error::Input(p) => {
-                                Error::Input(p.at(format!("fonts.{family}.{field}")))
-                            }
-                            other => other,
-                        })?;
+                        let face = Face::load(&path)
+                            .map_err(|e| e.at(format!("fonts.{family}.{field}")))?;
                         set.faces.push(face);
                         let id = FaceId(set.faces.len() - 1);
                         by_path.insert(path, id);
@@ -110,7 +106,7 @@ impl Face {
     pub fn load(path: &Path) -> Result<Face> {
         let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, "font file", e))?;
         let bad = |msg: String| {
-            Error::Input(
+            Error::input(
                 Problem::new(msg)
                     .in_file(path)
                     .hint("name an OpenType (.otf) or TrueType (.ttf) font file in the layout"),
@@ -119,7 +115,7 @@ impl Face {
         let parsed = ttf_parser::Face::parse(&bytes, 0)
             .map_err(|e| bad(format!("not a usable font: {e}")))?;
         if parsed.permissions() == Some(ttf_parser::Permissions::Restricted) {
-            return Err(Error::Input(
+            return Err(Error::input(
                 Problem::new("the font's licence flags (OS/2 fsType) forbid embedding it in a PDF")
                     .in_file(path)
                     .hint("choose a font whose licence allows embedding"),

@@ -44,7 +44,7 @@ impl ImageStore {
         }
         let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, "image file", e))?;
         let bad = |why: String| {
-            Error::Input(
+            Error::input(
                 Problem::new(format!("cannot use this image: {why}"))
                     .in_file(path)
                     .hint("give an SVG, PNG or JPEG file"),

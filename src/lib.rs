@@ -70,7 +70,7 @@ pub fn read(issue_file: &Path) -> Result<(Issue, Layout, PathBuf)> {
     let layout_file = model::resolve(issue_file, &issue.layout);
     let layout: Layout = model::load_json(&layout_file, "layout file").map_err(|e| match e {
         Error::Input(p) if p.position.is_none() && p.path.is_none() => {
-            Error::Input(p.at("layout").hint(
+            Error::input((*p).at("layout").hint(
                 "the issue's `layout` field names the layout file, relative to the issue file",
             ))
         }
@@ -78,7 +78,7 @@ pub fn read(issue_file: &Path) -> Result<(Issue, Layout, PathBuf)> {
     })?;
     layout
         .check()
-        .map_err(|p| Error::Input(p.in_file(&layout_file)))?;
+        .map_err(|p| Error::input(p.in_file(&layout_file)))?;
     Ok((issue, layout, layout_file))
 }
 
@@ -128,7 +128,7 @@ pub fn render(issue_file: &Path, options: &Options) -> Result<Rendered> {
 /// that a failed write never leaves a truncated file nor destroys the old one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let fail = |what: &str, e: std::io::Error| {
-        Error::Output(
+        Error::output(
             Problem::new(format!("cannot {what}: {e}"))
                 .in_file(path)
                 .hint("check that the folder exists and is writable"),

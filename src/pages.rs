@@ -125,7 +125,7 @@ pub fn compose(
     layout: Layout,
     layout_file: &Path,
 ) -> Result<Document> {
-    let in_layout = |p: Problem| Error::Input(p.in_file(layout_file));
+    let in_layout = |p: Problem| Error::input(p.in_file(layout_file));
     for (role, name) in [("first", &layout.pages.first), ("next", &layout.pages.next)] {
         if !layout.masters.contains_key(name) {
             return Err(in_layout(
@@ -138,7 +138,7 @@ pub fn compose(
     let fonts = FontSet::load(&layout.fonts, layout_file)?;
     let mut images = ImageStore::default();
     let date = Date::parse(&issue.meta.date).ok_or_else(|| {
-        Error::Input(
+        Error::input(
             Problem::new(format!("`{}` is not a date", issue.meta.date))
                 .in_file(issue_file)
                 .at("meta.date")
@@ -157,7 +157,7 @@ pub fn compose(
     let mut poured: Vec<(usize, Story, Vec<Filled>)> = Vec::new();
     for (si, s) in issue.stories.iter().enumerate() {
         let chain = layout.chains.get(&s.name).ok_or_else(|| {
-            Error::Input(
+            Error::input(
                 Problem::new(format!(
                     "the layout has no chain named `{}` for this story",
                     s.name
@@ -174,12 +174,9 @@ pub fn compose(
         let elements = chain.styles.or(&layout.element_styles);
         let mut load_image = |src: &str, line: usize| -> Result<(ImageId, f32)> {
             let path = crate::model::resolve(issue_file, src);
-            let id = images.load(&path).map_err(|e| match e {
-                Error::Input(p) => {
-                    Error::Input(p.at(format!("stories[{si}] (Markdown line {line})")))
-                }
-                other => other,
-            })?;
+            let id = images
+                .load(&path)
+                .map_err(|e| e.at(format!("stories[{si}] (Markdown line {line})")))?;
             Ok((id, images.aspect(id)))
         };
         let story = story::build(
@@ -266,10 +263,7 @@ pub fn compose(
                 Item::Image(img) => {
                     let id = images
                         .load(&crate::model::resolve(layout_file, &img.file))
-                        .map_err(|e| match e {
-                            Error::Input(p) => Error::Input(p.at(format!("{at}.file"))),
-                            other => other,
-                        })?;
+                        .map_err(|e| e.at(format!("{at}.file")))?;
                     let w: Pt = img.w_mm.into();
                     let rect = Rect {
                         x: img.x_mm.into(),
@@ -474,7 +468,7 @@ fn furniture_line(
     };
     let prepared = Prepared::new(shaper, &input);
     if let Some(m) = prepared.missing.first() {
-        return Err(Error::Layout(
+        return Err(Error::layout(
             Problem::new(format!(
                 "the font of style `{style}` has no glyph for « {} » (U+{:04X})",
                 m.character, m.character as u32
@@ -646,7 +640,7 @@ fn overset(story: &str, frames: &[String], blocks: &Story, end: flow::Position) 
         .take(6)
         .collect::<Vec<_>>()
         .join(" ");
-    Error::Layout(
+    Error::layout(
         Problem::new(format!(
             "story `{story}` does not fit its chain ({}): {} of its {} blocks (about {words} words) did not fit, from « {start}… » (Markdown line {})",
             frames.join(", "),

@@ -68,7 +68,7 @@ pub fn write(doc: &Document, date: Timestamp) -> Result<Vec<u8>> {
     };
     let mut pdf = PdfDocument::new_with(settings);
     let size = Size::from_wh(doc.width.0, doc.height.0)
-        .ok_or_else(|| Error::Input(bad_layout("the page size must be positive")))?;
+        .ok_or_else(|| Error::input(bad_layout("the page size must be positive")))?;
     for page in &doc.pages {
         let mut links: Vec<(Rect, String)> = Vec::new();
         let mut p = pdf.start_page_with(PageSettings::new(size));
@@ -80,11 +80,7 @@ pub fn write(doc: &Document, date: Timestamp) -> Result<Vec<u8>> {
                         let Some(path) = rect_path(*rect) else {
                             continue;
                         };
-                        surface.set_fill(
-                            fill.as_ref()
-                                .map(|f| Ok::<_, Error>(fill_of(doc, f)?))
-                                .transpose()?,
-                        );
+                        surface.set_fill(fill.as_ref().map(|f| fill_of(doc, f)).transpose()?);
                         surface.set_stroke(match stroke {
                             Some((color, width)) => Some(Stroke {
                                 paint: color_of(doc, color)?.into(),
@@ -179,7 +175,7 @@ pub fn write(doc: &Document, date: Timestamp) -> Result<Vec<u8>> {
     }
     pdf.set_metadata(metadata);
     pdf.finish().map_err(|e| {
-        Error::Output(
+        Error::output(
             Problem::new(format!("the PDF writer failed: {e:?}"))
                 .hint("this is a bug in maquette; please report it with the issue file"),
         )
@@ -264,9 +260,9 @@ fn color_of(doc: &Document, swatch: &str) -> Result<rgb::Color> {
                 .join(", ")
         ))
     });
-    let s = s.map_err(Error::Input)?;
+    let s = s.map_err(Error::input)?;
     parse_rgb(&s.rgb).ok_or_else(|| {
-        Error::Input(
+        Error::input(
             bad_layout(&format!(
                 "swatch `{swatch}`: `{}` is not an RGB colour",
                 s.rgb

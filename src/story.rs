@@ -65,7 +65,7 @@ impl Styles<'_> {
     /// The paragraph style of this name.
     pub fn paragraph(&self, name: &str, used_at: &str) -> Result<&ParagraphStyle> {
         self.layout.paragraph_styles.get(name).ok_or_else(|| {
-            Error::Input(
+            Error::input(
                 Problem::new(format!("no paragraph style named `{name}`"))
                     .in_file(self.layout_file)
                     .at(used_at)
@@ -106,7 +106,7 @@ impl Styles<'_> {
                 (Weight::Bold, false) => "bold",
                 (Weight::Bold, true) => "bold_italic",
             };
-            Error::Input(
+            Error::input(
                 Problem::new(format!(
                     "paragraph style `{style_name}` needs the `{variant}` face of font family `{}`, which the layout does not give",
                     style.font
@@ -132,6 +132,9 @@ impl Styles<'_> {
     }
 }
 
+/// Loads an image named in a story (path, Markdown line) and gives its id and height/width ratio.
+pub type ImageLoader<'a> = dyn FnMut(&str, usize) -> Result<(ImageId, f32)> + 'a;
+
 /// Parses a story's Markdown and composes its blocks with the chain's styles.
 pub fn build(
     story: &str,
@@ -140,10 +143,10 @@ pub fn build(
     styles: &Styles,
     shaper: &mut Shaper,
     french: bool,
-    load_image: &mut dyn FnMut(&str, usize) -> Result<(ImageId, f32)>,
+    load_image: &mut ImageLoader,
 ) -> Result<Story> {
     let parsed = markdown::parse(source).map_err(|u| {
-        Error::Input(
+        Error::input(
             Problem::new(format!(
                 "line {} of the story's Markdown: maquette cannot lay out {}",
                 u.line, u.what
@@ -173,7 +176,7 @@ pub fn build(
             BlockKind::Quote => (("quote", &elements.quote), Role::Caption),
             BlockKind::Image { src, alt } => {
                 if alt.trim().is_empty() {
-                    return Err(Error::Input(
+                    return Err(Error::input(
                         Problem::new(format!("the image `{src}` (Markdown line {}) has no alternative text", block.line))
                             .at(format!("stories[{story}]"))
                             .hint("describe the image between the brackets: ![Des panneaux au bord d'un chemin](photo.jpg)"),
@@ -191,7 +194,7 @@ pub fn build(
             }
         };
         let style_name = element.1.as_deref().ok_or_else(|| {
-            Error::Input(
+            Error::input(
                 Problem::new(format!(
                     "story `{story}` has a {} (Markdown line {}) but the layout gives no style for it",
                     element.0.replace('_', " "),
@@ -246,7 +249,7 @@ pub fn build(
                 };
                 let prepared = Prepared::new(shaper, &input);
                 if let Some(m) = prepared.missing.first() {
-                    return Err(Error::Layout(
+                    return Err(Error::layout(
                         Problem::new(format!(
                             "the font of style `{style_name}` has no glyph for « {} » (U+{:04X}), in the block at Markdown line {}",
                             m.character, m.character as u32, block.line
@@ -255,7 +258,7 @@ pub fn build(
                         .hint("replace the character, or give the style a font that has it"),
                     ));
                 }
-                Content::Text(prepared)
+                Content::Text(Box::new(prepared))
             }
         };
         let text = match &content {

@@ -211,7 +211,7 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             Event::HardBreak => push_text(&mut current, "\n", italic, strong, &link),
             Event::Html(html) | Event::InlineHtml(html) => {
                 let t = html.trim();
-                if !(t.starts_with("<!--") && t.ends_with("-->")) && !t.is_empty() {
+                if !(t.is_empty() || t.starts_with("<!--") && t.ends_with("-->")) {
                     return Err(Unsupported {
                         what: format!("HTML (`{}`)", t.lines().next().unwrap_or("")),
                         line,

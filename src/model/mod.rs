@@ -36,7 +36,7 @@ fn json_error(inner: serde_json::Error, path: Option<String>, file: &Path, what:
         problem.position = Some((inner.line(), inner.column()));
     }
     problem.path = path.filter(|p| p != "." && !p.is_empty());
-    Error::Input(problem)
+    Error::input(problem)
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.
