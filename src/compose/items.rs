@@ -10,6 +10,10 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 pub const SPACE_STRETCH: f32 = 0.5;
 /// Shrink of a word space, as a share of its width: TeX's fonts allow a third.
 pub const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// How much a word may be letter-spaced at ratio ±1, as a share of its
+/// glyphs' advances: ±2 %, the range of microtype's font expansion, too small
+/// to see but enough to spare the word spaces of a narrow column.
+pub const LETTER_SPACING: f32 = 0.02;
 /// Cost of a hyphenation point (TeX's \hyphenpenalty).
 pub const HYPHEN_PENALTY: f32 = 50.0;
 /// Cost of breaking after a compound's own hyphen (TeX's \exhyphenpenalty).
@@ -223,8 +227,7 @@ fn word_items(
         {
             continue;
         }
-        let width: f32 = glyphs[start..k].iter().map(|g| g.advance).sum();
-        out.push(Item::Box { width }, Source::Glyphs(start, k));
+        out.push(word_box(&glyphs[start..k]), Source::Glyphs(start, k));
         if hyphen {
             let w = (opts.hyphen_width)(glyphs[k - 1].run);
             out.push(
@@ -247,8 +250,22 @@ fn word_items(
         }
         start = k;
     }
-    let width: f32 = glyphs[start..g1].iter().map(|g| g.advance).sum();
-    out.push(Item::Box { width }, Source::Glyphs(start, g1));
+    out.push(word_box(&glyphs[start..g1]), Source::Glyphs(start, g1));
+}
+
+/// A box of glyphs: their width, and the letter-spacing their visible glyphs allow.
+fn word_box(glyphs: &[Glyph]) -> Item {
+    let width = glyphs.iter().map(|g| g.advance).sum();
+    let ink: f32 = glyphs
+        .iter()
+        .filter(|g| g.kind == GlyphKind::Mark)
+        .map(|g| g.advance)
+        .sum();
+    Item::Box {
+        width,
+        stretch: ink * LETTER_SPACING,
+        shrink: ink * LETTER_SPACING,
+    }
 }
 
 /// French hyphenation points of the words in `content` (byte offsets from `base`).

@@ -16,6 +16,10 @@ pub enum Item {
     Box {
         /// Natural width.
         width: f32,
+        /// How much it may grow at ratio 1 (letter-spacing).
+        stretch: f32,
+        /// How much it may shrink at ratio -1.
+        shrink: f32,
     },
     /// Space that stretches and shrinks; a line may end at it if a box precedes it.
     Glue {
@@ -52,6 +56,8 @@ pub struct Params {
     pub adj_demerits: f32,
     /// Stretch added to every line (TeX's emergency stretch; ragged-right lines use it too).
     pub line_stretch: f32,
+    /// Most hyphenated lines in a row (a longer ladder is refused).
+    pub max_hyphen_run: u8,
     /// Set to make a bad paragraph rather than fail: lines may overflow.
     pub rescue: bool,
 }
@@ -71,6 +77,7 @@ struct Node {
     line_start: usize,
     fitness: u8,
     flagged: bool,
+    hyphen_run: u8,
     demerits: f32,
     ratio: f32,
     prev: Option<usize>,
@@ -97,8 +104,12 @@ impl Sums {
         shrink.push(0.0);
         for item in items {
             match *item {
-                Item::Box { width: bw } => w += bw,
-                Item::Glue {
+                Item::Box {
+                    width: gw,
+                    stretch: gs,
+                    shrink: gh,
+                }
+                | Item::Glue {
                     width: gw,
                     stretch: gs,
                     shrink: gh,
@@ -156,6 +167,7 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
         line_start: 0,
         fitness: 1,
         flagged: false,
+        hyphen_run: 0,
         demerits: 0.0,
         ratio: 0.0,
         prev: None,
@@ -178,6 +190,7 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
         let forced = cost <= -INFINITE_PENALTY;
         // Best candidate per fitness class: (demerits, node, ratio).
         let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
+        let run_after = |n: &Node| if flagged { n.hyphen_run + 1 } else { 0 };
         let mut overfull_fallback: Option<(f32, usize, f32)> = None;
         let mut k = 0;
         while k < active.len() {
@@ -222,6 +235,9 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
             if badness > params.tolerance && !(forced && params.rescue) {
                 continue;
             }
+            if flagged && node.hyphen_run >= params.max_hyphen_run && !params.rescue {
+                continue;
+            }
             let mut d = (params.line_penalty + badness).powi(2);
             if cost > 0.0 {
                 d += cost * cost;
@@ -247,11 +263,13 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
         let mut added = false;
         for (class, cand) in best.iter().enumerate() {
             if let Some((demerits, prev, ratio)) = *cand {
+                let hyphen_run = run_after(&nodes[prev]);
                 nodes.push(Node {
                     at: i,
                     line_start: line_start(items, i),
                     fitness: class as u8,
                     flagged,
+                    hyphen_run,
                     demerits,
                     ratio,
                     prev: Some(prev),
@@ -266,11 +284,13 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
                 Some(f) if params.rescue => f,
                 _ => return None,
             };
+            let hyphen_run = run_after(&nodes[prev]);
             nodes.push(Node {
                 at: i,
                 line_start: line_start(items, i),
                 fitness: 1,
                 flagged,
+                hyphen_run,
                 demerits,
                 ratio: ratio.max(-1.0),
                 prev: Some(prev),
@@ -310,6 +330,7 @@ mod tests {
             final_hyphen_demerits: 5_000.0,
             adj_demerits: 10_000.0,
             line_stretch: 0.0,
+            max_hyphen_run: 2,
             rescue: false,
         }
     }
@@ -325,7 +346,11 @@ mod tests {
                     shrink: 0.5,
                 });
             }
-            items.push(Item::Box { width: w });
+            items.push(Item::Box {
+                width: w,
+                stretch: 0.0,
+                shrink: 0.0,
+            });
         }
         items.push(Item::Glue {
             width: 0.0,
@@ -379,19 +404,31 @@ mod tests {
     fn hyphen_break_is_used_when_it_helps() {
         // « aaaa bbbb-cccc »: without the hyphen the lines are very uneven.
         let items = vec![
-            Item::Box { width: 6.0 },
+            Item::Box {
+                width: 6.0,
+                stretch: 0.0,
+                shrink: 0.0,
+            },
             Item::Glue {
                 width: 1.0,
                 stretch: 1.0,
                 shrink: 0.5,
             },
-            Item::Box { width: 3.0 },
+            Item::Box {
+                width: 3.0,
+                stretch: 0.0,
+                shrink: 0.0,
+            },
             Item::Penalty {
                 width: 1.0,
                 cost: 50.0,
                 flagged: true,
             },
-            Item::Box { width: 6.0 },
+            Item::Box {
+                width: 6.0,
+                stretch: 0.0,
+                shrink: 0.0,
+            },
             Item::Glue {
                 width: 0.0,
                 stretch: FILL,

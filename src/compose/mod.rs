@@ -15,7 +15,7 @@ pub mod shape;
 use crate::fonts::FaceId;
 use crate::model::layout::Align;
 use crate::units::Pt;
-use items::{ItemOptions, Items, Source, SPACE_SHRINK, SPACE_STRETCH};
+use items::{ItemOptions, Items, Source, LETTER_SPACING};
 use linebreak::{Item, Params, FILL, INFINITE_PENALTY};
 use shape::{Glyph, GlyphKind, MissingGlyph, Shaper};
 use std::ops::Range;
@@ -31,8 +31,13 @@ pub const DOUBLE_HYPHEN_DEMERITS: f32 = 10_000.0;
 pub const FINAL_HYPHEN_DEMERITS: f32 = 5_000.0;
 /// TeX's \adjdemerits: a tight line next to a loose one is costly.
 pub const ADJ_DEMERITS: f32 = 10_000.0;
-/// Emergency stretch for the second pass, in em: spreads the looseness of a
-/// paragraph that has no acceptable breaks over all its lines.
+/// Most hyphenated lines in a row: a ladder of three is a typographer's fault.
+pub const MAX_HYPHEN_RUN: u8 = 2;
+/// Tolerance of the second pass, for paragraphs with no set of lines within
+/// [`TOLERANCE`]: looser lines, but still chosen for the whole paragraph.
+pub const LOOSE_TOLERANCE: f32 = 3_000.0;
+/// Emergency stretch of the last pass, in em: for a paragraph that has no
+/// acceptable breaks even then (a very narrow frame), spreads the looseness over all its lines.
 pub const EMERGENCY_STRETCH_EM: f32 = 1.5;
 /// How far ragged lines may fall short of the measure without cost, in em.
 pub const RAGGED_STRETCH_EM: f32 = 3.0;
@@ -231,13 +236,14 @@ impl Prepared {
             double_hyphen_demerits: DOUBLE_HYPHEN_DEMERITS,
             final_hyphen_demerits: FINAL_HYPHEN_DEMERITS,
             adj_demerits: ADJ_DEMERITS,
+            max_hyphen_run: MAX_HYPHEN_RUN,
             line_stretch: if ragged { RAGGED_STRETCH_EM * em } else { 0.0 },
             rescue: false,
         };
         let passes = [
             base,
             Params {
-                line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em,
+                tolerance: LOOSE_TOLERANCE,
                 ..base
             },
             Params {
@@ -279,10 +285,18 @@ impl Prepared {
     /// Sets the line made of items `from..to`, broken at item `to`.
     fn set_line(&self, from: usize, to: usize, measure: f32) -> Line {
         let items = &self.items.items;
-        let (mut natural, mut stretch, mut shrink) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut natural, mut stretch, mut shrink, mut spaces) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         for item in &items[from..to] {
             match *item {
-                Item::Box { width } => natural += width,
+                Item::Box {
+                    width,
+                    stretch: s,
+                    shrink: h,
+                } => {
+                    natural += width;
+                    stretch += s;
+                    shrink += h;
+                }
                 Item::Glue {
                     width,
                     stretch: s,
@@ -291,6 +305,7 @@ impl Prepared {
                     natural += width;
                     stretch += s;
                     shrink += h;
+                    spaces += width;
                 }
                 Item::Penalty { .. } => {}
             }
@@ -302,7 +317,8 @@ impl Prepared {
             }
             _ => None,
         };
-        let ratio = if self.align != Align::Justify || stretch >= FILL / 2.0 {
+        let justify = self.align == Align::Justify && stretch < FILL / 2.0;
+        let ratio = if !justify {
             0.0
         } else if natural < measure && stretch > 0.0 {
             (measure - natural) / stretch
@@ -311,25 +327,42 @@ impl Prepared {
         } else {
             0.0
         };
-        let space_scale = 1.0
-            + if ratio >= 0.0 {
-                ratio * SPACE_STRETCH
-            } else {
-                ratio * SPACE_SHRINK
-            };
+        // Letters take their share up to ±2 %; the spaces take the rest, so
+        // the line ends exactly at the measure.
+        let letter_scale = ratio.clamp(-1.0, 1.0) * LETTER_SPACING;
+        let last_mark = (from..to).rev().find_map(|i| match self.items.sources[i] {
+            Source::Glyphs(a, b) => (a..b)
+                .rev()
+                .find(|&g| self.glyphs[g].kind == GlyphKind::Mark),
+            _ => None,
+        });
+        let space_scale = if justify && spaces > 0.0 {
+            let ink: f32 = (from..to)
+                .filter_map(|i| match (&items[i], &self.items.sources[i]) {
+                    (Item::Box { .. }, Source::Glyphs(a, b)) => Some(*a..*b),
+                    _ => None,
+                })
+                .flatten()
+                .filter(|&g| self.glyphs[g].kind == GlyphKind::Mark && Some(g) != last_mark)
+                .map(|g| self.glyphs[g].advance)
+                .sum();
+            1.0 + (measure - natural - ink * letter_scale) / spaces
+        } else {
+            1.0
+        };
 
         // The glyphs of the line, in order.
         let mut placed: Vec<(u16, PlacedGlyph, usize)> = Vec::new(); // (run, glyph, text start)
         for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
             if let (Item::Box { .. } | Item::Glue { .. }, Source::Glyphs(a, b)) = (item, source) {
-                for g in &self.glyphs[*a..*b] {
-                    if g.kind == GlyphKind::Break {
-                        continue;
-                    }
-                    let advance = if g.kind == GlyphKind::Space {
-                        g.advance * space_scale
-                    } else {
-                        g.advance
+                for (g, gi) in self.glyphs[*a..*b].iter().zip(*a..*b) {
+                    let advance = match g.kind {
+                        GlyphKind::Break => continue,
+                        GlyphKind::Space => g.advance * space_scale,
+                        GlyphKind::Mark if justify && Some(gi) != last_mark => {
+                            g.advance * (1.0 + letter_scale)
+                        }
+                        _ => g.advance,
                     };
                     let pg = PlacedGlyph {
                         id: g.id,
