@@ -355,3 +355,200 @@ pub fn pour_story(blocks: &[Block], slot: &dyn Fn(usize) -> Option<Slot>, balanc
         end: best.end,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compose::shape::Shaper;
+    use crate::compose::{ParagraphInput, RunStyle, StyledRun};
+    use crate::fonts::FontSet;
+    use crate::model::layout::{Align, FontFamily};
+    use std::collections::BTreeMap;
+
+    const WORDS: &str = "Le Comité syndical réunit les élus désignés par les quatre collectivités membres du Pôle \
+        Métropolitain de l’Artois, qui compte près de six cent cinquante mille habitants et cent cinquante communes.";
+
+    fn fonts() -> FontSet {
+        let mut families = BTreeMap::new();
+        let regular = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/EBGaramond12-Regular.otf"
+        )
+        .to_string();
+        families.insert(
+            "serif".to_string(),
+            FontFamily {
+                regular,
+                italic: None,
+                semibold: None,
+                semibold_italic: None,
+                bold: None,
+                bold_italic: None,
+            },
+        );
+        FontSet::load(&families, std::path::Path::new("/")).expect("the vendored font loads")
+    }
+
+    /// A justified 10/12 paragraph of `copies` sentences; `keep` makes a one-line heading.
+    fn para(shaper: &mut Shaper, fonts: &FontSet, copies: usize, keep: bool) -> Block {
+        let face = fonts.find("serif", Default::default(), false).unwrap();
+        let style = RunStyle {
+            face,
+            size: Pt(10.0),
+            color: "black".into(),
+            link: None,
+            tracking: Pt::ZERO,
+        };
+        let text = if keep {
+            "Le Comité syndical".to_string()
+        } else {
+            vec![WORDS; copies].join(" ")
+        };
+        let input = ParagraphInput {
+            runs: vec![StyledRun { text, style }],
+            label: None,
+            align: Align::Justify,
+            hyphenate: true,
+            french: true,
+            indent: Pt::ZERO,
+        };
+        Block {
+            content: Content::Text(Box::new(Prepared::new(shaper, &input))),
+            leading: Pt(12.0),
+            space_before: Pt::ZERO,
+            space_after: Pt(6.0),
+            keep_with_next: keep,
+        }
+    }
+
+    /// Slots of `lines` lines of 12 pt each, `n` of them, two per page.
+    fn slots(n: usize, lines: f32) -> impl Fn(usize) -> Option<Slot> {
+        move |k| {
+            (k < n).then(|| Slot {
+                page: k / 2,
+                frame: k % 2,
+                area: Rect {
+                    x: Pt(0.0),
+                    y: Pt(0.0),
+                    w: Pt(160.0),
+                    h: Pt(12.0 * lines),
+                },
+            })
+        }
+    }
+
+    fn lines_in(f: &Filled) -> Vec<(usize, usize)> {
+        f.placed
+            .iter()
+            .filter_map(|p| match p {
+                Placed::Line { block, index, .. } => Some((*block, *index)),
+                Placed::Image { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_line_is_placed_once_in_chain_order() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let blocks: Vec<Block> = (0..6)
+            .map(|i| para(&mut shaper, &fonts, 1 + i % 3, false))
+            .collect();
+        let total: usize = blocks
+            .iter()
+            .map(|b| match &b.content {
+                Content::Text(p) => p.lines(Pt(160.0)).len(),
+                Content::Image { .. } => 0,
+            })
+            .sum();
+        let poured = pour_story(&blocks, &slots(10, 7.0), false);
+        assert_eq!(poured.end.block, blocks.len());
+        let placed: Vec<(usize, usize)> = poured.filled.iter().flat_map(lines_in).collect();
+        assert_eq!(placed.len(), total);
+        let mut sorted = placed.clone();
+        sorted.sort();
+        assert_eq!(placed, sorted, "lines come in story order");
+    }
+
+    #[test]
+    fn no_orphan_or_widow_at_frame_breaks() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let blocks: Vec<Block> = (0..8)
+            .map(|i| para(&mut shaper, &fonts, 2 + i % 2, false))
+            .collect();
+        for height in [5.0, 6.0, 7.0, 9.0, 11.0] {
+            let poured = pour_story(&blocks, &slots(40, height), false);
+            let per_slot: Vec<Vec<(usize, usize)>> = poured.filled.iter().map(lines_in).collect();
+            for pair in per_slot.windows(2) {
+                let (Some(last), Some(first)) = (pair[0].last(), pair[1].first()) else {
+                    continue;
+                };
+                if last.0 == first.0 {
+                    let before = pair[0].iter().filter(|l| l.0 == last.0).count();
+                    let after = pair[1].iter().filter(|l| l.0 == first.0).count();
+                    assert!(
+                        before >= ORPHAN_LINES,
+                        "orphan at height {height}: {pair:?}"
+                    );
+                    assert!(
+                        after >= WIDOW_LINES || after == pair[1].len(),
+                        "widow at height {height}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_heading_is_never_left_at_the_foot_of_a_frame() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let mut blocks = Vec::new();
+        for _ in 0..5 {
+            blocks.push(para(&mut shaper, &fonts, 1, true));
+            blocks.push(para(&mut shaper, &fonts, 2, false));
+        }
+        for height in [6.0, 8.0, 10.0, 13.0] {
+            let poured = pour_story(&blocks, &slots(40, height), false);
+            for f in &poured.filled {
+                let lines = lines_in(f);
+                if let Some(&(block, _)) = lines.last() {
+                    assert!(
+                        block % 2 == 1 || block == blocks.len() - 1,
+                        "heading {block} ends a frame at height {height}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_page_is_balanced_to_within_a_line() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let blocks: Vec<Block> = (0..3)
+            .map(|_| para(&mut shaper, &fonts, 2, false))
+            .collect();
+        let poured = pour_story(&blocks, &slots(2, 40.0), true);
+        assert_eq!(poured.end.block, blocks.len());
+        let counts: Vec<usize> = poured.filled.iter().map(|f| lines_in(f).len()).collect();
+        assert_eq!(counts.len(), 2, "{counts:?}");
+        let heights: Vec<f32> = poured.filled.iter().map(|f| f.bottom.0).collect();
+        assert!(
+            (heights[0] - heights[1]).abs() <= 12.0 + 6.0,
+            "columns {heights:?}"
+        );
+    }
+
+    #[test]
+    fn a_story_longer_than_its_chain_stops_where_it_did_not_fit() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let blocks: Vec<Block> = (0..6)
+            .map(|_| para(&mut shaper, &fonts, 3, false))
+            .collect();
+        let poured = pour_story(&blocks, &slots(2, 10.0), false);
+        assert!(poured.end.block < blocks.len());
+    }
+}
