@@ -73,19 +73,26 @@ impl Error {
         Error::Output(Box::new(p))
     }
 
+    /// The same error, naming the file concerned (if it had none).
+    pub fn in_file(self, file: &Path) -> Error {
+        self.amend(|p| {
+            p.file.get_or_insert_with(|| file.to_path_buf());
+        })
+    }
+
     /// The same error, naming the JSON path or story concerned (if it had none).
     pub fn at(self, path: impl Into<String>) -> Error {
-        let add = |mut p: Box<Problem>| {
-            if p.path.is_none() {
-                p.path = Some(path.into());
-            }
-            p
-        };
-        match self {
-            Error::Input(p) => Error::Input(add(p)),
-            Error::Layout(p) => Error::Layout(add(p)),
-            Error::Output(p) => Error::Output(add(p)),
+        self.amend(|p| {
+            p.path.get_or_insert_with(|| path.into());
+        })
+    }
+
+    /// The same error with its problem amended.
+    fn amend(mut self, f: impl FnOnce(&mut Problem)) -> Error {
+        match &mut self {
+            Error::Input(p) | Error::Layout(p) | Error::Output(p) => f(p),
         }
+        self
     }
 
     /// The process exit code for this error: 1 for layout failures, 2 for bad input.

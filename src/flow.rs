@@ -424,7 +424,7 @@ mod tests {
     /// Slots of `lines` lines of 12 pt each, `n` of them, two per page.
     fn slots(n: usize, lines: f32) -> impl Fn(usize) -> Option<Slot> {
         move |k| {
-            (k < n).then(|| Slot {
+            (k < n).then_some(Slot {
                 page: k / 2,
                 frame: k % 2,
                 area: Rect {

@@ -191,7 +191,7 @@ pub fn compose(
         let slot = |k: usize| chain_slot(&layout, &frames, k);
         let result = flow::pour_story(&story.blocks, &slot, chain.balance);
         if result.end.block < story.blocks.len() {
-            return Err(overset(&s.name, &chain.frames, &story, result.end));
+            return Err(overset(&s.name, &chain.frames, &story, result.end).in_file(issue_file));
         }
         poured.push((si, story, result.filled));
     }

@@ -46,10 +46,15 @@ pub struct Items {
     pub items: Vec<Item>,
     /// For each item, what it stands for.
     pub sources: Vec<Source>,
+    /// For each item, how far a line starting there may hang into the left margin.
+    pub hang_left: Vec<f32>,
+    /// For each item, how far a line ending there may hang into the right margin.
+    pub hang_right: Vec<f32>,
 }
 
 impl Items {
     fn push(&mut self, item: Item, source: Source) {
+        debug_assert!(self.hang_left.is_empty(), "hanging is computed last");
         self.items.push(item);
         self.sources.push(source);
     }
@@ -63,6 +68,8 @@ pub struct ItemOptions<'a> {
     pub justify: bool,
     /// Advance of the hyphen in each run's face and size, in points.
     pub hyphen_width: &'a dyn Fn(u16) -> f32,
+    /// Whether punctuation hangs into the margins (optical margin alignment).
+    pub hang: bool,
 }
 
 /// Builds the items of a paragraph from its text and glyphs.
@@ -173,7 +180,72 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             Source::None,
         );
     }
+    if opts.hang {
+        hanging(text, glyphs, opts, &mut out);
+    }
     out
+}
+
+/// Share of a glyph's advance that hangs into the margin at a line's end
+/// (microtype's default protrusion for its fonts, in thousandths there).
+fn hang_right_share(c: char) -> f32 {
+    match c {
+        '.' | ',' | '-' | '\u{2010}' | '’' | '\'' | '”' => 0.7,
+        ':' | ';' => 0.5,
+        '»' | '›' => 0.5,
+        '!' | '?' => 0.2,
+        ')' | ']' => 0.1,
+        '–' | '—' => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// Share of a glyph's advance that hangs into the margin at a line's start.
+fn hang_left_share(c: char) -> f32 {
+    match c {
+        '«' | '‹' => 0.5,
+        '‘' | '“' => 0.7,
+        '(' | '[' => 0.1,
+        '–' | '—' => 0.2,
+        'A' | 'T' | 'V' | 'W' | 'Y' => 0.05,
+        _ => 0.0,
+    }
+}
+
+/// Fills `hang_left` and `hang_right`: what the first glyph of a line starting
+/// at each item, and the last glyph of a line ending there, may hang.
+fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
+    let n = out.items.len();
+    let share = |g: &Glyph, side: fn(char) -> f32| {
+        let cluster = &text[g.start as usize..g.end as usize];
+        let mut chars = cluster.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if g.kind == GlyphKind::Mark => side(c) * g.advance,
+            _ => 0.0,
+        }
+    };
+    let mut left = vec![0.0; n];
+    let mut right = vec![0.0; n];
+    let mut last_glyph: Option<usize> = None;
+    for i in 0..n {
+        match (&out.items[i], &out.sources[i]) {
+            (Item::Box { .. }, Source::Glyphs(a, b)) if a < b => {
+                left[i] = share(&glyphs[*a], hang_left_share);
+                last_glyph = Some(b - 1);
+            }
+            (Item::Penalty { .. }, Source::Hyphen(k)) => {
+                right[i] = hang_right_share('-') * (opts.hyphen_width)(glyphs[k - 1].run);
+            }
+            (Item::Glue { .. } | Item::Penalty { .. }, _) => {
+                if let Some(g) = last_glyph {
+                    right[i] = share(&glyphs[g], hang_right_share);
+                }
+            }
+            _ => {}
+        }
+    }
+    out.hang_left = left;
+    out.hang_right = right;
 }
 
 /// Is this word a URL or an e-mail address (never hyphenated, broken only after separators)?

@@ -158,9 +158,32 @@ fn fitness(ratio: f32) -> u8 {
     }
 }
 
+/// How far the first and last glyphs of a line may hang into the margins
+/// (optical margin alignment): `left[i]` if a line starts at item `i`,
+/// `right[i]` if it ends at item `i`. Empty slices mean no hanging.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Margins<'a> {
+    /// Hang into the left margin, by the item a line starts at.
+    pub left: &'a [f32],
+    /// Hang into the right margin, by the item a line ends at.
+    pub right: &'a [f32],
+}
+
+impl Margins<'_> {
+    /// The extra width a line from `start` to `end` gains by hanging.
+    pub fn gain(&self, start: usize, end: usize) -> f32 {
+        self.left.get(start).copied().unwrap_or(0.0) + self.right.get(end).copied().unwrap_or(0.0)
+    }
+}
+
 /// Breaks `items` into lines of width `width`; `None` if no set of breaks meets
 /// the tolerance (never with `params.rescue`). The last item must be a forced break.
-pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Break>> {
+pub fn break_lines(
+    items: &[Item],
+    margins: Margins,
+    width: f32,
+    params: &Params,
+) -> Option<Vec<Break>> {
     let sums = Sums::new(items);
     let mut nodes: Vec<Node> = vec![Node {
         at: 0,
@@ -197,7 +220,7 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Option<Vec<Br
             let a = active[k];
             let node = nodes[a];
             let start = node.line_start;
-            let natural = sums.width[i] - sums.width[start] + break_width;
+            let natural = sums.width[i] - sums.width[start] + break_width - margins.gain(start, i);
             let stretch = sums.stretch[i] - sums.stretch[start] + params.line_stretch;
             let shrink = sums.shrink[i] - sums.shrink[start];
             let ratio = if natural < width {
@@ -369,7 +392,7 @@ mod tests {
     fn breaks_into_even_lines() {
         // Six words of 4 in lines of 14: two lines of three words (4+1+4+1+4 = 14).
         let items = words(&[4.0; 6]);
-        let breaks = break_lines(&items, 14.0, &params()).unwrap();
+        let breaks = break_lines(&items, Margins::default(), 14.0, &params()).unwrap();
         assert_eq!(breaks.len(), 2);
         assert!(breaks[0].ratio.abs() < 1e-6);
     }
@@ -379,7 +402,7 @@ mod tests {
         // A greedy breaker fills the first line and leaves the second very loose;
         // Knuth–Plass spreads the looseness.
         let items = words(&[3.0, 3.0, 3.0, 3.0, 9.0, 3.0]);
-        let breaks = break_lines(&items, 16.0, &params()).unwrap();
+        let breaks = break_lines(&items, Margins::default(), 16.0, &params()).unwrap();
         let first = breaks[0].ratio;
         assert!(first.abs() <= 1.0, "first line ratio {first}");
     }
@@ -387,9 +410,10 @@ mod tests {
     #[test]
     fn impossible_lines_fail_without_rescue_and_overflow_with_it() {
         let items = words(&[30.0, 2.0]);
-        assert!(break_lines(&items, 10.0, &params()).is_none());
+        assert!(break_lines(&items, Margins::default(), 10.0, &params()).is_none());
         let rescued = break_lines(
             &items,
+            Margins::default(),
             10.0,
             &Params {
                 rescue: true,
@@ -440,7 +464,7 @@ mod tests {
                 flagged: false,
             },
         ];
-        let breaks = break_lines(&items, 10.5, &params()).unwrap();
+        let breaks = break_lines(&items, Margins::default(), 10.5, &params()).unwrap();
         assert_eq!(breaks[0].at, 3);
     }
 }

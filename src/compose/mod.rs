@@ -16,7 +16,7 @@ use crate::fonts::FaceId;
 use crate::model::layout::Align;
 use crate::units::Pt;
 use items::{ItemOptions, Items, Source, LETTER_SPACING};
-use linebreak::{Item, Params, FILL, INFINITE_PENALTY};
+use linebreak::{Item, Margins, Params, FILL, INFINITE_PENALTY};
 use shape::{Glyph, GlyphKind, MissingGlyph, Shaper};
 use std::ops::Range;
 use std::sync::Arc;
@@ -179,6 +179,7 @@ impl Prepared {
                 hyphenate: input.hyphenate,
                 justify: input.align == Align::Justify,
                 hyphen_width: &hyphen_width,
+                hang: input.align == Align::Justify,
             },
         );
         let label = input.label.as_ref().map(|l| {
@@ -257,7 +258,13 @@ impl Prepared {
         let first = first.min(all.len());
         let breaks = passes
             .iter()
-            .find_map(|p| linebreak::break_lines(&all[first..], measure, p))
+            .find_map(|p| {
+                let margins = Margins {
+                    left: self.items.hang_left.get(first..).unwrap_or(&[]),
+                    right: self.items.hang_right.get(first..).unwrap_or(&[]),
+                };
+                linebreak::break_lines(&all[first..], margins, measure, p)
+            })
             .unwrap_or_default();
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = first;
@@ -285,6 +292,8 @@ impl Prepared {
     /// Sets the line made of items `from..to`, broken at item `to`.
     fn set_line(&self, from: usize, to: usize, measure: f32) -> Line {
         let items = &self.items.items;
+        let hang_left = self.items.hang_left.get(from).copied().unwrap_or(0.0);
+        let measure = measure + hang_left + self.items.hang_right.get(to).copied().unwrap_or(0.0);
         let (mut natural, mut stretch, mut shrink, mut spaces) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
         for item in &items[from..to] {
             match *item {
@@ -375,7 +384,7 @@ impl Prepared {
                 }
             }
         }
-        let mut x = self.indent.0
+        let mut x = self.indent.0 - hang_left
             + match self.align {
                 Align::Justify | Align::Left => 0.0,
                 Align::Right => (measure - natural).max(0.0),

@@ -35,7 +35,8 @@ fn json_error(inner: serde_json::Error, path: Option<String>, file: &Path, what:
     if inner.line() > 0 {
         problem.position = Some((inner.line(), inner.column()));
     }
-    problem.path = path.filter(|p| p != "." && !p.is_empty());
+    // serde_path_to_error writes `?` where it could not tell (syntax errors).
+    problem.path = path.filter(|p| p != "." && !p.is_empty() && !p.contains('?'));
     Error::input(problem)
 }
 
