@@ -83,51 +83,87 @@ struct Node {
     prev: Option<usize>,
 }
 
-/// Running totals of widths, stretch and shrink up to each item.
-struct Sums {
-    width: Vec<f32>,
-    stretch: Vec<f32>,
-    shrink: Vec<f32>,
+/// What a stretch of items can do: its natural width and how it may grow or shrink.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    /// Natural width.
+    pub width: f32,
+    /// Stretch of its glue at ratio 1.
+    pub stretch: f32,
+    /// Shrink of its glue at ratio -1.
+    pub shrink: f32,
+    /// Stretch of its boxes (letter-spacing), used before the glue's.
+    pub box_stretch: f32,
+    /// Shrink of its boxes, used before the glue's.
+    pub box_shrink: f32,
 }
 
-impl Sums {
-    fn new(items: &[Item]) -> Sums {
-        let n = items.len() + 1;
-        let (mut width, mut stretch, mut shrink) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
-        width.push(0.0);
-        stretch.push(0.0);
-        shrink.push(0.0);
-        for item in items {
-            match *item {
-                Item::Box {
-                    width: gw,
-                    stretch: gs,
-                    shrink: gh,
-                }
-                | Item::Glue {
-                    width: gw,
-                    stretch: gs,
-                    shrink: gh,
-                } => {
-                    w += gw;
-                    st += gs;
-                    sh += gh;
-                }
-                Item::Penalty { .. } => {}
+impl Totals {
+    /// Adds an item.
+    pub fn add(&mut self, item: &Item) {
+        match *item {
+            Item::Box {
+                width,
+                stretch,
+                shrink,
+            } => {
+                self.width += width;
+                self.box_stretch += stretch;
+                self.box_shrink += shrink;
             }
-            width.push(w);
-            stretch.push(st);
-            shrink.push(sh);
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                self.width += width;
+                self.stretch += stretch;
+                self.shrink += shrink;
+            }
+            Item::Penalty { .. } => {}
         }
-        Sums {
-            width,
-            stretch,
-            shrink,
+    }
+
+    /// The totals of the items between `self` (a running total) and `later`.
+    fn since(&self, later: &Totals) -> Totals {
+        Totals {
+            width: later.width - self.width,
+            stretch: later.stretch - self.stretch,
+            shrink: later.shrink - self.shrink,
+            box_stretch: later.box_stretch - self.box_stretch,
+            box_shrink: later.box_shrink - self.box_shrink,
+        }
+    }
+
+    /// How a line of these items is set to `width`: the boxes take up to their
+    /// stretch or shrink first (letters hardly show it), then the glue takes
+    /// the rest. Returns the amount the boxes take and the glue's ratio
+    /// (infinite when the glue cannot reach the width).
+    pub fn fit(&self, natural: f32, width: f32, extra_stretch: f32) -> (f32, f32) {
+        let need = width - natural;
+        if need >= 0.0 {
+            let boxes = need.min(self.box_stretch);
+            let rest = need - boxes;
+            let stretch = self.stretch + extra_stretch;
+            let ratio = if rest <= 0.0 {
+                0.0
+            } else if stretch > 0.0 {
+                rest / stretch
+            } else {
+                f32::INFINITY
+            };
+            (boxes, ratio)
+        } else {
+            let boxes = need.max(-self.box_shrink);
+            let rest = need - boxes;
+            let ratio = if rest >= 0.0 {
+                0.0
+            } else if self.shrink > 0.0 {
+                rest / self.shrink
+            } else {
+                f32::NEG_INFINITY
+            };
+            (boxes, ratio)
         }
     }
 }
@@ -184,7 +220,13 @@ pub fn break_lines(
     width: f32,
     params: &Params,
 ) -> Option<Vec<Break>> {
-    let sums = Sums::new(items);
+    let mut sums = Vec::with_capacity(items.len() + 1);
+    let mut running = Totals::default();
+    sums.push(running);
+    for item in items {
+        running.add(item);
+        sums.push(running);
+    }
     let mut nodes: Vec<Node> = vec![Node {
         at: 0,
         line_start: 0,
@@ -220,24 +262,9 @@ pub fn break_lines(
             let a = active[k];
             let node = nodes[a];
             let start = node.line_start;
-            let natural = sums.width[i] - sums.width[start] + break_width - margins.gain(start, i);
-            let stretch = sums.stretch[i] - sums.stretch[start] + params.line_stretch;
-            let shrink = sums.shrink[i] - sums.shrink[start];
-            let ratio = if natural < width {
-                if stretch > 0.0 {
-                    (width - natural) / stretch
-                } else {
-                    f32::INFINITY
-                }
-            } else if natural > width {
-                if shrink > 0.0 {
-                    (width - natural) / shrink
-                } else {
-                    f32::NEG_INFINITY
-                }
-            } else {
-                0.0
-            };
+            let line = sums[start].since(&sums[i]);
+            let natural = line.width + break_width - margins.gain(start, i);
+            let (_, ratio) = line.fit(natural, width, params.line_stretch);
             if ratio < -1.0 || forced {
                 active.swap_remove(k);
                 if ratio < -1.0 {

@@ -16,7 +16,7 @@ use crate::fonts::FaceId;
 use crate::model::layout::Align;
 use crate::units::Pt;
 use items::{ItemOptions, Items, Source, LETTER_SPACING};
-use linebreak::{Item, Margins, Params, FILL, INFINITE_PENALTY};
+use linebreak::{Item, Margins, Params, Totals, FILL, INFINITE_PENALTY};
 use shape::{Glyph, GlyphKind, MissingGlyph, Shaper};
 use std::ops::Range;
 use std::sync::Arc;
@@ -294,31 +294,15 @@ impl Prepared {
         let items = &self.items.items;
         let hang_left = self.items.hang_left.get(from).copied().unwrap_or(0.0);
         let measure = measure + hang_left + self.items.hang_right.get(to).copied().unwrap_or(0.0);
-        let (mut natural, mut stretch, mut shrink, mut spaces) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
+        let mut totals = Totals::default();
+        let mut spaces = 0.0f32;
         for item in &items[from..to] {
-            match *item {
-                Item::Box {
-                    width,
-                    stretch: s,
-                    shrink: h,
-                } => {
-                    natural += width;
-                    stretch += s;
-                    shrink += h;
-                }
-                Item::Glue {
-                    width,
-                    stretch: s,
-                    shrink: h,
-                } => {
-                    natural += width;
-                    stretch += s;
-                    shrink += h;
-                    spaces += width;
-                }
-                Item::Penalty { .. } => {}
+            totals.add(item);
+            if let Item::Glue { width, .. } = item {
+                spaces += width;
             }
         }
+        let mut natural = totals.width;
         let hyphen = match (&items[to], &self.items.sources[to]) {
             (Item::Penalty { width, .. }, Source::Hyphen(k)) => {
                 natural += width;
@@ -326,35 +310,40 @@ impl Prepared {
             }
             _ => None,
         };
-        let justify = self.align == Align::Justify && stretch < FILL / 2.0;
-        let ratio = if !justify {
-            0.0
-        } else if natural < measure && stretch > 0.0 {
-            (measure - natural) / stretch
-        } else if natural > measure && shrink > 0.0 {
-            ((measure - natural) / shrink).max(-1.0)
+        let justify = self.align == Align::Justify && totals.stretch < FILL / 2.0;
+        let (letters, ratio) = if justify {
+            totals.fit(natural, measure, 0.0)
+        } else {
+            (0.0, 0.0)
+        };
+        let ratio = if ratio.is_finite() {
+            ratio.max(-1.0)
         } else {
             0.0
         };
-        // Letters take their share up to ±2 %; the spaces take the rest, so
+        // The letters take their share (within ±2 %); the spaces the rest, so
         // the line ends exactly at the measure.
-        let letter_scale = ratio.clamp(-1.0, 1.0) * LETTER_SPACING;
         let last_mark = (from..to).rev().find_map(|i| match self.items.sources[i] {
             Source::Glyphs(a, b) => (a..b)
                 .rev()
                 .find(|&g| self.glyphs[g].kind == GlyphKind::Mark),
             _ => None,
         });
+        let ink: f32 = (from..to)
+            .filter_map(|i| match (&items[i], &self.items.sources[i]) {
+                (Item::Box { .. }, Source::Glyphs(a, b)) => Some(*a..*b),
+                _ => None,
+            })
+            .flatten()
+            .filter(|&g| self.glyphs[g].kind == GlyphKind::Mark && Some(g) != last_mark)
+            .map(|g| self.glyphs[g].advance)
+            .sum();
+        let letter_scale = if ink > 0.0 {
+            (letters / ink).clamp(-LETTER_SPACING, LETTER_SPACING)
+        } else {
+            0.0
+        };
         let space_scale = if justify && spaces > 0.0 {
-            let ink: f32 = (from..to)
-                .filter_map(|i| match (&items[i], &self.items.sources[i]) {
-                    (Item::Box { .. }, Source::Glyphs(a, b)) => Some(*a..*b),
-                    _ => None,
-                })
-                .flatten()
-                .filter(|&g| self.glyphs[g].kind == GlyphKind::Mark && Some(g) != last_mark)
-                .map(|g| self.glyphs[g].advance)
-                .sum();
             1.0 + (measure - natural - ink * letter_scale) / spaces
         } else {
             1.0
