@@ -45,6 +45,12 @@ pub struct Block {
     pub space_after: Pt,
     /// Keep it in the frame where the next block starts.
     pub keep_with_next: bool,
+    /// The baseline grid its first line snaps to, if any (its pitch).
+    pub grid: Option<Pt>,
+    /// Its paragraph style (index), for spacing between paragraphs of one style.
+    pub style: usize,
+    /// Space between two consecutive blocks of its style (list items), if not the usual.
+    pub space_between: Option<Pt>,
 }
 
 /// A frame of a chain on a given page.
@@ -92,15 +98,34 @@ pub struct Filled {
     pub bottom: Pt,
 }
 
+/// Which set of lines of a block is being placed: the block broken from an
+/// item at a width, maybe with a line that must not end with a hyphen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+struct LineSet {
+    from_item: usize,
+    width: u32,
+    unhyphenated: Option<usize>,
+}
+
 /// Where pouring stands: a block, and the line of it to place next.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Position {
     /// The block.
     pub block: usize,
-    /// The line within it.
+    /// The line within the block's current set of lines.
     pub line: usize,
-    /// The item that line starts at (to re-break at another width).
-    pub item: usize,
+    /// That set of lines.
+    set: LineSet,
+}
+
+impl Position {
+    /// The start of block `block`.
+    fn start_of(block: usize) -> Position {
+        Position {
+            block,
+            ..Position::default()
+        }
+    }
 }
 
 /// A story poured into its chain.
@@ -112,10 +137,10 @@ pub struct Poured {
     pub end: Position,
 }
 
-/// The lines of each block, set once per width.
+/// The lines of each block, set once per width and constraint.
 pub struct LineCache<'b> {
     blocks: &'b [Block],
-    lines: HashMap<(usize, usize, u32), Vec<Line>>,
+    lines: HashMap<(usize, LineSet), Vec<Line>>,
 }
 
 impl<'b> LineCache<'b> {
@@ -127,16 +152,48 @@ impl<'b> LineCache<'b> {
         }
     }
 
-    /// The lines of `block` from item `item` on, set at `width`.
-    fn get(&mut self, block: usize, item: usize, width: Pt) -> &[Line] {
+    /// The lines of `block` in the set `set`.
+    fn get(&mut self, block: usize, set: LineSet) -> &[Line] {
         let blocks = self.blocks;
         self.lines
-            .entry((block, item, width.0.to_bits()))
+            .entry((block, set))
             .or_insert_with(|| match &blocks[block].content {
-                Content::Text(p) => p.lines_from(item, width),
+                Content::Text(p) => p.lines_from(
+                    set.from_item,
+                    Pt(f32::from_bits(set.width)),
+                    set.unhyphenated,
+                ),
                 Content::Image { .. } => Vec::new(),
             })
     }
+
+    /// The position `pos`, with its lines set at `width`: a paragraph that
+    /// continues in a frame of another width is broken again from where it stopped.
+    fn at_width(&mut self, pos: Position, width: Pt) -> Position {
+        let bits = width.0.to_bits();
+        if pos.set.width == bits {
+            return pos;
+        }
+        let from_item = match pos.line {
+            0 => pos.set.from_item,
+            n => self.get(pos.block, pos.set)[n - 1].next_item,
+        };
+        Position {
+            block: pos.block,
+            line: 0,
+            set: LineSet {
+                from_item,
+                width: bits,
+                unhyphenated: None,
+            },
+        }
+    }
+}
+
+/// The first baseline at or below `baseline` on the grid of `pitch` that starts at `origin`.
+fn snap(baseline: Pt, origin: Pt, pitch: Pt) -> Pt {
+    let steps = ((baseline - origin) / pitch - 0.01).ceil().max(0.0);
+    origin + pitch * steps
 }
 
 /// Pours `blocks` from `start` into the slots `slot(0)`, `slot(1)`…; `limit`
@@ -166,11 +223,11 @@ pub fn pour(
         let width = s.area.w;
         while pos.block < blocks.len() {
             let b = &blocks[pos.block];
-            let gap = prev_after.map_or(Pt::ZERO, |a| a.max(b.space_before));
-            let room = bottom - y - gap;
+            let gap = prev_after.map_or(Pt::ZERO, |a| gap_between(blocks, pos.block, a));
             let first_in_slot = prev_after.is_none();
             match &b.content {
                 Content::Image { aspect } => {
+                    let room = bottom - y - gap;
                     let mut w = width;
                     let mut h = w * *aspect;
                     let full = bottom - s.area.y;
@@ -179,16 +236,16 @@ pub fn pour(
                         h = full;
                         w = h / *aspect;
                     }
-                    if h > room && !first_in_slot {
-                        break;
-                    }
                     if h > room {
-                        fresh_misses += 1;
-                        if fresh_misses > MAX_EMPTY_FRAMES {
-                            break 'slots;
+                        if first_in_slot {
+                            fresh_misses += 1;
+                            if fresh_misses > MAX_EMPTY_FRAMES {
+                                break 'slots;
+                            }
                         }
                         break;
                     }
+                    fresh_misses = 0;
                     let rect = Rect {
                         x: s.area.x,
                         y: y + gap,
@@ -201,35 +258,28 @@ pub fn pour(
                     });
                     y = y + gap + h;
                     prev_after = Some(b.space_after);
-                    pos = Position {
-                        block: pos.block + 1,
-                        line: 0,
-                        item: 0,
-                    };
+                    pos = Position::start_of(pos.block + 1);
                 }
                 Content::Text(_) => {
-                    let lines = cache.get(pos.block, pos.item, width).to_vec();
+                    pos = cache.at_width(pos, width);
+                    let mut lines = cache.get(pos.block, pos.set)[pos.line..].to_vec();
                     let n = lines.len();
+                    let lead = b.leading;
+                    let mut baseline = y + gap + lead * BASELINE_RATIO;
+                    if let Some(pitch) = b.grid {
+                        baseline = snap(baseline, s.area.y + pitch * BASELINE_RATIO, pitch);
+                    }
+                    let room = bottom - (baseline - lead * BASELINE_RATIO);
                     let fit = if room.0 < 0.0 {
                         0
                     } else {
-                        ((room.0 + 0.01) / b.leading.0).floor() as usize
+                        ((room.0 + 0.01) / lead.0).floor() as usize
                     };
-                    let mut take = fit.min(n);
-                    let starts_here = pos.line == 0;
-                    if take < n {
-                        // Split: no orphan at the foot, no widow at the top of the next frame.
-                        if n - take < WIDOW_LINES {
-                            take = n.saturating_sub(WIDOW_LINES);
-                        }
-                        if starts_here && take < ORPHAN_LINES {
-                            take = 0;
-                        }
-                    } else if b.keep_with_next && !first_in_slot {
+                    let mut take = split_point(fit, n, pos.line == 0);
+                    if take == n && b.keep_with_next && !first_in_slot {
                         // A heading needs the start of what follows below it.
                         if let Some(need) = follow_height(cache, pos.block + 1, width) {
-                            let used = b.leading * n as f32;
-                            if used + need > room {
+                            if lead * n as f32 + need > room {
                                 take = 0;
                             }
                         }
@@ -248,27 +298,41 @@ pub fn pour(
                         break;
                     }
                     fresh_misses = 0;
-                    let mut top = y + gap;
+                    if take < n && lines[take - 1].hyphenated {
+                        // No word split across frames: break the paragraph again
+                        // with this frame's last line ending on a whole word.
+                        if let Some((set, alt)) = unhyphenated_split(cache, pos, take, fit) {
+                            pos.set = set;
+                            lines = alt;
+                        }
+                    }
+                    let n = lines.len();
+                    if take == n && b.grid.is_none() && !first_in_slot {
+                        // A heading above text on the grid hangs from the grid
+                        // line of that text: the snap goes above the heading,
+                        // where space is expected, not between it and its text.
+                        // (The next block snaps to the same grid line either way,
+                        // so this uses no room the flow has not counted.)
+                        baseline += drop_to_grid(
+                            blocks,
+                            pos.block,
+                            baseline + lead * (n - 1) as f32,
+                            s.area.y,
+                        );
+                    }
                     for (i, line) in lines.into_iter().take(take).enumerate() {
-                        let baseline = top + b.leading * BASELINE_RATIO;
-                        let next_item = line.next_item;
                         out.placed.push(Placed::Line {
                             block: pos.block,
                             index: pos.line + i,
                             line,
                             baseline,
                         });
-                        top += b.leading;
-                        pos.item = next_item;
+                        baseline += lead;
                     }
-                    y = top;
+                    y = baseline - lead * BASELINE_RATIO;
                     prev_after = Some(b.space_after);
                     if take == n {
-                        pos = Position {
-                            block: pos.block + 1,
-                            line: 0,
-                            item: 0,
-                        };
+                        pos = Position::start_of(pos.block + 1);
                     } else {
                         pos.line += take;
                         break;
@@ -282,6 +346,75 @@ pub fn pour(
     Poured { filled, end: pos }
 }
 
+/// Space between block `i` and the one before it, whose space after is `after`.
+fn gap_between(blocks: &[Block], i: usize, after: Pt) -> Pt {
+    let b = &blocks[i];
+    match (i.checked_sub(1).map(|p| &blocks[p]), b.space_between) {
+        (Some(prev), Some(between)) if prev.style == b.style => between,
+        _ => after.max(b.space_before),
+    }
+}
+
+/// How far block `i`, whose last baseline is `last`, moves down so that the
+/// next block, on the grid of the frame starting at `top`, follows at its
+/// natural distance; zero if the next block is not on a grid.
+fn drop_to_grid(blocks: &[Block], i: usize, last: Pt, top: Pt) -> Pt {
+    let (b, Some(next)) = (&blocks[i], blocks.get(i + 1)) else {
+        return Pt::ZERO;
+    };
+    let Some(pitch) = next.grid else {
+        return Pt::ZERO;
+    };
+    let natural = last
+        + b.leading * (1.0 - BASELINE_RATIO)
+        + gap_between(blocks, i + 1, b.space_after)
+        + next.leading * BASELINE_RATIO;
+    snap(natural, top + pitch * BASELINE_RATIO, pitch) - natural
+}
+
+/// How many of a paragraph's `n` remaining lines go in a frame with room for
+/// `fit`: all, or a split that leaves no orphan (when the paragraph `starts`
+/// here) and no widow; 0 when it must move on.
+fn split_point(fit: usize, n: usize, starts: bool) -> usize {
+    if fit >= n {
+        return n;
+    }
+    let mut take = fit;
+    if n - take < WIDOW_LINES {
+        take = n.saturating_sub(WIDOW_LINES);
+    }
+    if starts && take < ORPHAN_LINES {
+        take = 0;
+    }
+    take
+}
+
+/// The paragraph at `pos` broken again so that its `take`-th line from here
+/// ends on a whole word, if that keeps the lines already placed and the split.
+fn unhyphenated_split(
+    cache: &mut LineCache,
+    pos: Position,
+    take: usize,
+    fit: usize,
+) -> Option<(LineSet, Vec<Line>)> {
+    let set = LineSet {
+        unhyphenated: Some(pos.line + take - 1),
+        ..pos.set
+    };
+    let before = pos
+        .line
+        .checked_sub(1)
+        .map(|l| cache.get(pos.block, pos.set)[l].next_item);
+    let alt = cache.get(pos.block, set);
+    let same_start =
+        before.is_none_or(|item| alt.get(pos.line - 1).is_some_and(|l| l.next_item == item));
+    let rest = alt.get(pos.line..)?;
+    let ok = same_start
+        && split_point(fit, rest.len(), pos.line == 0) == take
+        && rest.get(take - 1).is_some_and(|l| !l.hyphenated);
+    ok.then(|| (set, rest.to_vec()))
+}
+
 /// Height the start of block `i` needs (its first lines) below a keep-with-next block.
 fn follow_height(cache: &mut LineCache, i: usize, width: Pt) -> Option<Pt> {
     let b = cache.blocks.get(i)?;
@@ -289,8 +422,13 @@ fn follow_height(cache: &mut LineCache, i: usize, width: Pt) -> Option<Pt> {
     let h = match &b.content {
         Content::Image { aspect } => width * *aspect,
         Content::Text(_) => {
-            let n = cache.get(i, 0, width).len().min(KEEP_LINES);
-            b.leading * n as f32
+            let set = LineSet {
+                from_item: 0,
+                width: width.0.to_bits(),
+                unhyphenated: None,
+            };
+            let n = cache.get(i, set).len().min(KEEP_LINES);
+            b.leading * n as f32 + b.grid.map_or(Pt::ZERO, |pitch| pitch)
         }
     };
     Some(gap + h)
@@ -418,6 +556,9 @@ mod tests {
             space_before: Pt::ZERO,
             space_after: Pt(6.0),
             keep_with_next: keep,
+            grid: None,
+            style: usize::from(keep),
+            space_between: None,
         }
     }
 

@@ -271,6 +271,18 @@ pub fn build(
             space_before: pstyle.space_before_pt,
             space_after: pstyle.space_after_pt,
             keep_with_next: pstyle.keep_with_next,
+            grid: if pstyle.grid {
+                styles.layout.baseline_grid_pt
+            } else {
+                None
+            },
+            style: styles
+                .layout
+                .paragraph_styles
+                .keys()
+                .position(|k| k == style_name)
+                .unwrap_or(usize::MAX),
+            space_between: pstyle.space_between_pt,
         });
         out.info.push(BlockInfo {
             role,

@@ -23,6 +23,9 @@ pub const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
 pub const URL_BREAK_PENALTY: f32 = 150.0;
 /// Cost of other breaks without a space (after a dash or slash).
 pub const OTHER_BREAK_PENALTY: f32 = 20.0;
+/// Cost of ending a line after a one-letter word (« à ») or a number
+/// (« 7 | mars »): as much as three hyphens, so only done to avoid a bad line.
+pub const SHORT_WORD_BREAK_PENALTY: f32 = 150.0;
 /// Letters kept before a hyphenation point (French rule: at least 2).
 pub const LEFT_HYPHEN_MIN: usize = 2;
 /// Letters kept after a hyphenation point (French rule: at least 3).
@@ -114,6 +117,18 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             .collect();
         let forced = (content_end..g1).any(|k| glyphs[k].kind == GlyphKind::Break);
         if let (Some(&first), false) = (spaces.first(), forced) {
+            if content_end > g0 && keeps_next_word(content) {
+                // « à » or « 7 » at a line end: breaking here costs extra.
+                let cost = SHORT_WORD_BREAK_PENALTY;
+                out.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost,
+                        flagged: false,
+                    },
+                    Source::None,
+                );
+            }
             let width: f32 = spaces.iter().map(|&k| glyphs[k].advance).sum();
             let (stretch, shrink) = if opts.justify {
                 (width * SPACE_STRETCH, width * SPACE_SHRINK)
@@ -246,6 +261,18 @@ fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
     }
     out.hang_left = left;
     out.hang_right = right;
+}
+
+/// Should this word stay on the line of the next one: a one-letter word
+/// (« à », « a », « y ») or a number (« 7 », « 650 000 »)?
+fn keeps_next_word(word: &str) -> bool {
+    let mut letters = word.chars().filter(|c| c.is_alphanumeric());
+    let one_letter = word.chars().count() == 1 && word.chars().all(char::is_alphabetic);
+    let number = word
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == super::french::NARROW_NBSP)
+        && letters.next().is_some();
+    one_letter || number
 }
 
 /// Is this word a URL or an e-mail address (never hyphenated, broken only after separators)?
@@ -430,6 +457,16 @@ mod tests {
         ] {
             assert!(part.first().unwrap().chars().count() >= 2, "{part:?}");
             assert!(part.last().unwrap().chars().count() >= 3, "{part:?}");
+        }
+    }
+
+    #[test]
+    fn one_letter_words_and_numbers_hold_the_next_word() {
+        for w in ["à", "a", "7", "650\u{202F}000"] {
+            assert!(keeps_next_word(w), "{w}");
+        }
+        for w in ["le", "2017,", "M.", "(à"] {
+            assert!(!keeps_next_word(w), "{w}");
         }
     }
 

@@ -58,6 +58,9 @@ pub struct Params {
     pub line_stretch: f32,
     /// Most hyphenated lines in a row (a longer ladder is refused).
     pub max_hyphen_run: u8,
+    /// A line (counted from 0) that must not end with a hyphen: the last line
+    /// of a column, so that no word is split across a column or page break.
+    pub unhyphenated_line: Option<u32>,
     /// Set to make a bad paragraph rather than fail: lines may overflow.
     pub rescue: bool,
 }
@@ -78,6 +81,8 @@ struct Node {
     fitness: u8,
     flagged: bool,
     hyphen_run: u8,
+    /// Lines before this break.
+    line: u32,
     demerits: f32,
     ratio: f32,
     prev: Option<usize>,
@@ -233,6 +238,7 @@ pub fn break_lines(
         fitness: 1,
         flagged: false,
         hyphen_run: 0,
+        line: 0,
         demerits: 0.0,
         ratio: 0.0,
         prev: None,
@@ -254,7 +260,9 @@ pub fn break_lines(
         };
         let forced = cost <= -INFINITE_PENALTY;
         // Best candidate per fitness class: (demerits, node, ratio).
-        let mut best: [Option<(f32, usize, f32)>; 4] = [None; 4];
+        // Best candidate per fitness class (and per line number where a line's
+        // number matters): (class, line key, demerits, node, ratio).
+        let mut best: Vec<(u8, u32, f32, usize, f32)> = Vec::with_capacity(4);
         let run_after = |n: &Node| if flagged { n.hyphen_run + 1 } else { 0 };
         let mut overfull_fallback: Option<(f32, usize, f32)> = None;
         let mut k = 0;
@@ -288,6 +296,9 @@ pub fn break_lines(
             if flagged && node.hyphen_run >= params.max_hyphen_run && !params.rescue {
                 continue;
             }
+            if flagged && params.unhyphenated_line == Some(node.line) && !params.rescue {
+                continue;
+            }
             let mut d = (params.line_penalty + badness).powi(2);
             if cost > 0.0 {
                 d += cost * cost;
@@ -305,21 +316,26 @@ pub fn break_lines(
                 d += params.adj_demerits;
             }
             let total = node.demerits + d;
-            let slot = &mut best[usize::from(class)];
-            if slot.is_none_or(|(bd, _, _)| total < bd) {
-                *slot = Some((total, a, ratio));
+            let key = params
+                .unhyphenated_line
+                .map_or(0, |l| (node.line + 1).min(l + 2));
+            match best.iter_mut().find(|b| b.0 == class && b.1 == key) {
+                Some(b) if total < b.2 => *b = (class, key, total, a, ratio),
+                Some(_) => {}
+                None => best.push((class, key, total, a, ratio)),
             }
         }
         let mut added = false;
-        for (class, cand) in best.iter().enumerate() {
-            if let Some((demerits, prev, ratio)) = *cand {
+        for &(class, _, demerits, prev, ratio) in &best {
+            {
                 let hyphen_run = run_after(&nodes[prev]);
                 nodes.push(Node {
                     at: i,
                     line_start: line_start(items, i),
-                    fitness: class as u8,
+                    fitness: class,
                     flagged,
                     hyphen_run,
+                    line: nodes[prev].line + 1,
                     demerits,
                     ratio,
                     prev: Some(prev),
@@ -341,6 +357,7 @@ pub fn break_lines(
                 fitness: 1,
                 flagged,
                 hyphen_run,
+                line: nodes[prev].line + 1,
                 demerits,
                 ratio: ratio.max(-1.0),
                 prev: Some(prev),
@@ -381,6 +398,7 @@ mod tests {
             adj_demerits: 10_000.0,
             line_stretch: 0.0,
             max_hyphen_run: 2,
+            unhyphenated_line: None,
             rescue: false,
         }
     }

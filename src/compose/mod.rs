@@ -223,11 +223,13 @@ impl Prepared {
 
     /// Breaks the paragraph into lines for a frame `width` wide and sets them.
     pub fn lines(&self, width: Pt) -> Vec<Line> {
-        self.lines_from(0, width)
+        self.lines_from(0, width, None)
     }
 
-    /// Breaks the paragraph from item `first` on (where an earlier line ended) and sets the lines.
-    pub fn lines_from(&self, first: usize, width: Pt) -> Vec<Line> {
+    /// Breaks the paragraph from item `first` on (where an earlier line ended)
+    /// and sets the lines; line `unhyphenated` (counted from `first`), if
+    /// given, does not end with a hyphen when that can be helped.
+    pub fn lines_from(&self, first: usize, width: Pt, unhyphenated: Option<usize>) -> Vec<Line> {
         let measure = (width - self.indent).0.max(1.0);
         let em = self.styles.first().map_or(10.0, |s| s.size.0);
         let ragged = self.align != Align::Justify;
@@ -238,6 +240,7 @@ impl Prepared {
             final_hyphen_demerits: FINAL_HYPHEN_DEMERITS,
             adj_demerits: ADJ_DEMERITS,
             max_hyphen_run: MAX_HYPHEN_RUN,
+            unhyphenated_line: unhyphenated.map(|l| l as u32),
             line_stretch: if ragged { RAGGED_STRETCH_EM * em } else { 0.0 },
             rescue: false,
         };

@@ -9,6 +9,10 @@ use crate::fonts::{FaceId, FontSet};
 /// U+202F is as wide as a word space, so the engine sets it.
 pub const NARROW_SPACE_EM: f32 = 0.11;
 
+/// Width of the no-break space inside « », as a share of the word space:
+/// babel-french's four fifths, so the guillemets hold their word closely.
+pub const GUILLEMET_SPACE_SHARE: f32 = 0.8;
+
 /// What a glyph is, for line breaking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GlyphKind {
@@ -171,11 +175,21 @@ impl<'f> Shaper<'f> {
                     space_em * style.size.0,
                     self.space_glyph[style.face.0],
                 ),
-                NBSP => (
-                    GlyphKind::FixedSpace,
-                    space_em * style.size.0,
-                    self.space_glyph[style.face.0],
-                ),
+                NBSP => {
+                    // Inside guillemets the space is narrower than a word space.
+                    let after_open = text[..cluster].ends_with('«');
+                    let before_close = text[cluster + NBSP.len_utf8()..].starts_with('»');
+                    let em = if after_open || before_close {
+                        space_em * GUILLEMET_SPACE_SHARE
+                    } else {
+                        space_em
+                    };
+                    (
+                        GlyphKind::FixedSpace,
+                        em * style.size.0,
+                        self.space_glyph[style.face.0],
+                    )
+                }
                 NARROW_NBSP => (
                     GlyphKind::FixedSpace,
                     NARROW_SPACE_EM * style.size.0,

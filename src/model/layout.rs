@@ -15,6 +15,8 @@ pub struct Layout {
     pub name: String,
     /// Page size and bleed.
     pub page: PageSpec,
+    /// Pitch of the baseline grid that body text snaps to (styles with `grid`).
+    pub baseline_grid_pt: Option<Pt>,
     /// Named colours, each in CMYK for print and RGB for screens.
     pub swatches: BTreeMap<String, Swatch>,
     /// Font families by role name, each a set of font files.
@@ -133,6 +135,9 @@ pub struct ParagraphStyle {
     /// Space below the paragraph.
     #[serde(default)]
     pub space_after_pt: Pt,
+    /// Space between two consecutive paragraphs of this style (list items),
+    /// instead of the space after and before.
+    pub space_between_pt: Option<Pt>,
     /// Text colour (a swatch name).
     #[serde(default = "default_color")]
     pub color: String,
@@ -151,6 +156,9 @@ pub struct ParagraphStyle {
     /// Keep this paragraph in the same frame as the start of the next one.
     #[serde(default)]
     pub keep_with_next: bool,
+    /// Put the first line on the layout's baseline grid (body text, lists).
+    #[serde(default)]
+    pub grid: bool,
     /// Make a bookmark (PDF outline entry) of each paragraph in this style.
     #[serde(default)]
     pub bookmark: bool,
