@@ -298,7 +298,7 @@ pub fn pour(
                         break;
                     }
                     fresh_misses = 0;
-                    if take < n && lines[take - 1].hyphenated {
+                    if take < n && lines[take - 1].splits_word {
                         // No word split across frames: break the paragraph again
                         // with this frame's last line ending on a whole word.
                         if let Some((set, alt)) = unhyphenated_split(cache, pos, take, fit) {
@@ -411,7 +411,7 @@ fn unhyphenated_split(
     let rest = alt.get(pos.line..)?;
     let ok = same_start
         && split_point(fit, rest.len(), pos.line == 0) == take
-        && rest.get(take - 1).is_some_and(|l| !l.hyphenated);
+        && rest.get(take - 1).is_some_and(|l| !l.splits_word);
     ok.then(|| (set, rest.to_vec()))
 }
 

@@ -159,6 +159,52 @@ fn abbreviation_space(chars: &[(char, usize)], i: usize) -> bool {
         // M. Dagbert, Mme Dupont
         || (c(-1) == Some('.') && c(-2) == Some('M') && boundary(c(-3)) && c(1).is_some_and(char::is_uppercase))
         || (c(-1) == Some('e') && c(-2) == Some('m') && c(-3) == Some('M') && boundary(c(-4)) && c(1).is_some_and(char::is_uppercase))
+        // 35 km, 18 septembre: a number and its unit or month
+        || (is_digit(c(-1)) && unit_or_month_follows(chars, i + 1))
+}
+
+/// Units and month names that stay with the number before them.
+const UNITS_AND_MONTHS: [&str; 30] = [
+    "km",
+    "m",
+    "cm",
+    "mm",
+    "m²",
+    "km²",
+    "ha",
+    "kg",
+    "g",
+    "t",
+    "l",
+    "L",
+    "€",
+    "$",
+    "min",
+    "s",
+    "kWh",
+    "MW",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// Does a unit or a month name stand at `start`, as a whole word?
+fn unit_or_month_follows(chars: &[(char, usize)], start: usize) -> bool {
+    let word: String = chars[start.min(chars.len())..]
+        .iter()
+        .map(|x| x.0)
+        .take_while(|c| c.is_alphanumeric() || "²€$".contains(*c))
+        .collect();
+    UNITS_AND_MONTHS.contains(&word.as_str())
 }
 
 #[cfg(test)]
@@ -197,6 +243,11 @@ mod tests {
         assert_eq!(fr("à 9 h 30"), "à 9\u{A0}h\u{A0}30");
         assert_eq!(fr("le n° 1"), "le n°\u{A0}1");
         assert_eq!(fr("M. Dagbert"), "M.\u{A0}Dagbert");
+        assert_eq!(
+            fr("de 35 km et le 18 septembre"),
+            "de 35\u{A0}km et le 18\u{A0}septembre"
+        );
+        assert_eq!(fr("en 2017 les mairies"), "en 2017 les mairies");
     }
 
     #[test]

@@ -8,19 +8,29 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 /// Stretch of a word space, as a share of its width: TeX's fonts allow a half.
 pub const SPACE_STRETCH: f32 = 0.5;
-/// Shrink of a word space, as a share of its width: TeX's fonts allow a third.
-pub const SPACE_SHRINK: f32 = 1.0 / 3.0;
+/// Shrink of a word space, as a share of its width: a little more than TeX's
+/// third, since EB Garamond's space (0.2 em) is narrow and a narrow column
+/// has few spaces; a tight line shows less than a loose one (rivers).
+pub const SPACE_SHRINK: f32 = 0.4;
 /// How much a word may be letter-spaced at ratio ±1, as a share of its
 /// glyphs' advances: ±2 %, the range of microtype's font expansion, too small
 /// to see but enough to spare the word spaces of a narrow column.
 pub const LETTER_SPACING: f32 = 0.02;
-/// Cost of a hyphenation point (TeX's \hyphenpenalty).
-pub const HYPHEN_PENALTY: f32 = 50.0;
+/// Cost of a hyphenation point: below TeX's \hyphenpenalty of 50, since a
+/// 57 mm column needs more breaks than a book page; ladders are capped apart.
+pub const HYPHEN_PENALTY: f32 = 30.0;
 /// Cost of breaking after a compound's own hyphen (TeX's \exhyphenpenalty).
 pub const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
 /// Cost of breaking a URL or e-mail address after `/ . @ -` (no hyphen is added):
 /// high, as a last resort before a loose line.
 pub const URL_BREAK_PENALTY: f32 = 150.0;
+/// Cost of a break after a hyphen inside a URL or e-mail address: it reads
+/// as a hyphenated word, so the last resort among URL breaks.
+pub const URL_HYPHEN_BREAK_PENALTY: f32 = 300.0;
+/// Extra cost of hyphenating a capitalised word or breaking a compound name
+/// at its hyphen (« Mar-chand », « Loos-en-|Gohelle »): names are split less
+/// readily than common words, but still before a line goes loose.
+pub const NAME_BREAK_PENALTY: f32 = 50.0;
 /// Cost of other breaks without a space (after a dash or slash).
 pub const OTHER_BREAK_PENALTY: f32 = 20.0;
 /// Cost of ending a line after a one-letter word (« à ») or a number
@@ -78,6 +88,8 @@ pub struct ItemOptions<'a> {
 /// Builds the items of a paragraph from its text and glyphs.
 pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
     let mut out = Items::default();
+    let urls = url_spans(text);
+    let in_url = |offset: usize| urls.iter().any(|r| r.contains(&offset));
     let glyph_at = |offset: usize| glyphs.partition_point(|g| (g.start as usize) < offset);
     let mut prev = 0usize;
     for (pos, opportunity) in linebreaks(text) {
@@ -102,6 +114,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
                 .get(content_end)
                 .map_or(pos, |g| (g.start as usize).min(pos))];
         word_items(
+            in_url(seg_start),
             text,
             glyphs,
             g0,
@@ -162,16 +175,20 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             );
         } else if content_end > g0 {
             let hyphen = content.ends_with(['-', '\u{2010}']);
-            let cost = if hyphen {
-                EXPLICIT_HYPHEN_PENALTY
-            } else {
-                OTHER_BREAK_PENALTY
+            let name = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+            let (cost, flagged) = match (hyphen, in_url(seg_start)) {
+                (true, true) => (URL_HYPHEN_BREAK_PENALTY, false),
+                (true, false) if name(content) || name(&text[pos..]) => {
+                    (EXPLICIT_HYPHEN_PENALTY + NAME_BREAK_PENALTY, true)
+                }
+                (true, false) => (EXPLICIT_HYPHEN_PENALTY, true),
+                (false, _) => (OTHER_BREAK_PENALTY, false),
             };
             out.push(
                 Item::Penalty {
                     width: 0.0,
                     cost,
-                    flagged: hyphen,
+                    flagged,
                 },
                 Source::None,
             );
@@ -275,6 +292,28 @@ fn keeps_next_word(word: &str) -> bool {
     one_letter || number
 }
 
+/// The byte ranges of the URLs and e-mail addresses in a text (whole words between spaces).
+fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                if is_url(&text[s..i]) {
+                    spans.push(s..i);
+                }
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    spans
+}
+
 /// Is this word a URL or an e-mail address (never hyphenated, broken only after separators)?
 fn is_url(word: &str) -> bool {
     word.contains('@') || word.contains("://") || word.starts_with("www.") || {
@@ -291,6 +330,7 @@ fn is_url(word: &str) -> bool {
 /// The boxes and hyphenation penalties of one word (glyphs `g0..g1`, text `content` at `base`).
 #[allow(clippy::too_many_arguments)]
 fn word_items(
+    url: bool,
     text: &str,
     glyphs: &[Glyph],
     g0: usize,
@@ -304,7 +344,7 @@ fn word_items(
         return;
     }
     let mut points: Vec<(usize, f32, bool)> = Vec::new(); // (byte offset, cost, adds a hyphen)
-    if is_url(content) {
+    if url {
         for (i, c) in content.char_indices() {
             let after = i + c.len_utf8();
             if "/.@-".contains(c) && after < content.len() {
@@ -401,8 +441,14 @@ fn hyphenation_points(content: &str, base: usize, points: &mut Vec<(usize, f32, 
             );
             let first_syllable = syllables.next().map_or(0, str::len);
             offset += first_syllable;
+            let cost = HYPHEN_PENALTY
+                + if first.is_uppercase() {
+                    NAME_BREAK_PENALTY
+                } else {
+                    0.0
+                };
             for s in syllables {
-                points.push((base + i + offset, HYPHEN_PENALTY, true));
+                points.push((base + i + offset, cost, true));
                 offset += s.len();
             }
         }

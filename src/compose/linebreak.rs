@@ -58,7 +58,7 @@ pub struct Params {
     pub line_stretch: f32,
     /// Most hyphenated lines in a row (a longer ladder is refused).
     pub max_hyphen_run: u8,
-    /// A line (counted from 0) that must not end with a hyphen: the last line
+    /// A line (counted from 0) that must not end inside a word: the last line
     /// of a column, so that no word is split across a column or page break.
     pub unhyphenated_line: Option<u32>,
     /// Set to make a bad paragraph rather than fail: lines may overflow.
@@ -186,6 +186,11 @@ fn line_start(items: &[Item], at: usize) -> usize {
     i
 }
 
+/// Does a break at item `i` cut a word (a hyphen, a compound's hyphen, a URL)?
+pub fn splits_word(items: &[Item], i: usize) -> bool {
+    matches!(items[i], Item::Penalty { .. }) && matches!(items.get(i + 1), Some(Item::Box { .. }))
+}
+
 /// The fitness class of a ratio: tight, decent, loose, very loose.
 fn fitness(ratio: f32) -> u8 {
     if ratio < -0.5 {
@@ -259,6 +264,7 @@ pub fn break_lines(
             _ => continue,
         };
         let forced = cost <= -INFINITE_PENALTY;
+        let splits_word = splits_word(items, i);
         // Best candidate per fitness class: (demerits, node, ratio).
         // Best candidate per fitness class (and per line number where a line's
         // number matters): (class, line key, demerits, node, ratio).
@@ -293,10 +299,11 @@ pub fn break_lines(
             if badness > params.tolerance && !(forced && params.rescue) {
                 continue;
             }
-            if flagged && node.hyphen_run >= params.max_hyphen_run && !params.rescue {
+            // Even a rescue pass keeps these: its overfull fallback always ends the paragraph.
+            if flagged && node.hyphen_run >= params.max_hyphen_run {
                 continue;
             }
-            if flagged && params.unhyphenated_line == Some(node.line) && !params.rescue {
+            if splits_word && params.unhyphenated_line == Some(node.line) {
                 continue;
             }
             let mut d = (params.line_penalty + badness).powi(2);

@@ -120,6 +120,8 @@ pub struct Line {
     pub runs: Vec<LineRun>,
     /// Whether it ends with an added hyphen.
     pub hyphenated: bool,
+    /// Whether it ends inside a word (hyphenated, or at a compound's hyphen or in a URL).
+    pub splits_word: bool,
     /// How much its spaces stretched (positive) or shrank (negative), as TeX's glue ratio.
     pub ratio: f32,
     /// The item the next line starts at (to re-break the rest at another width).
@@ -431,6 +433,7 @@ impl Prepared {
         Line {
             runs,
             hyphenated: hyphen.is_some(),
+            splits_word: linebreak::splits_word(items, to),
             ratio,
             next_item: to + 1,
         }
