@@ -3,6 +3,7 @@
 //!
 //! Run with `cargo bench --bench stages`. Prints medians over repeated runs.
 
+use maquette::Edition;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -17,42 +18,49 @@ fn main() {
     let example = root.join("examples/lettre-pma-01.json");
     let long = long_issue(root, &example);
     println!(
-        "{:<28} {:>6} {:>9} {:>9} {:>9} {:>9} {:>11}",
-        "issue", "pages", "read", "layout", "pdf", "total", "process"
+        "{:<28} {:<10} {:>6} {:>9} {:>9} {:>9} {:>9} {:>11}",
+        "issue", "editions", "pages", "read", "layout", "pdf", "total", "process"
     );
     for (name, path) in [
         ("example (lettre-pma-01)", example.clone()),
         ("generated, main story x30", long),
     ] {
-        let mut stages: Vec<maquette::Timings> = Vec::new();
-        let mut pages = 0;
-        for _ in 0..RUNS {
-            let r =
-                maquette::render(&path, &maquette::Options::default()).expect("the issue renders");
-            pages = r.pages;
-            stages.push(r.timings);
+        for (label, editions, flag) in [
+            ("web", &[Edition::Web][..], "web"),
+            ("web+print", &[Edition::Web, Edition::Print][..], "both"),
+        ] {
+            let mut stages: Vec<maquette::Timings> = Vec::new();
+            let mut pages = 0;
+            for _ in 0..RUNS {
+                let r = maquette::render(&path, editions, &maquette::Options::default())
+                    .expect("the issue renders");
+                pages = r.pages;
+                stages.push(r.timings);
+            }
+            let process = median((0..RUNS).map(|_| run_process(&path, flag)).collect());
+            let pick =
+                |f: fn(&maquette::Timings) -> Duration| median(stages.iter().map(f).collect());
+            println!(
+                "{name:<28} {label:<10} {pages:>6} {:>9} {:>9} {:>9} {:>9} {:>11}",
+                ms(pick(|t| t.read)),
+                ms(pick(|t| t.layout)),
+                ms(pick(|t| t.pdf)),
+                ms(pick(|t| t.read + t.layout + t.pdf)),
+                ms(process)
+            );
         }
-        let process = median((0..RUNS).map(|_| run_process(&path)).collect());
-        let pick = |f: fn(&maquette::Timings) -> Duration| median(stages.iter().map(f).collect());
-        let (read, layout, pdf) = (pick(|t| t.read), pick(|t| t.layout), pick(|t| t.pdf));
-        println!(
-            "{name:<28} {pages:>6} {:>9} {:>9} {:>9} {:>9} {:>11}",
-            ms(read),
-            ms(layout),
-            ms(pdf),
-            ms(pick(|t| t.read + t.layout + t.pdf)),
-            ms(process)
-        );
     }
 }
 
 /// The whole command, as a user runs it: process start to PDF written.
-fn run_process(issue: &Path) -> Duration {
+fn run_process(issue: &Path, edition: &str) -> Duration {
     let out = std::env::temp_dir().join(format!("maquette-bench-{}.pdf", std::process::id()));
     let start = Instant::now();
     let status = Command::new(env!("CARGO_BIN_EXE_maquette"))
         .args([
             "render",
+            "--edition",
+            edition,
             issue.to_str().expect("UTF-8 path"),
             "-o",
             out.to_str().expect("UTF-8 path"),
@@ -66,7 +74,11 @@ fn run_process(issue: &Path) -> Duration {
         "maquette render failed on {}",
         issue.display()
     );
-    let _ = std::fs::remove_file(out);
+    for suffix in ["", "-web", "-print"] {
+        let _ = std::fs::remove_file(
+            out.with_file_name(format!("maquette-bench-{}{suffix}.pdf", std::process::id())),
+        );
+    }
     took
 }
 

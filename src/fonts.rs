@@ -28,6 +28,8 @@ pub struct Face {
     pub cap_height: f32,
     /// Advance of the space, in em.
     pub space: f32,
+    /// Whether its licence flags allow embedding it in a PDF.
+    pub embeddable: bool,
 }
 
 /// The faces a layout declares, by family, weight and slant.
@@ -114,13 +116,7 @@ impl Face {
         };
         let parsed = ttf_parser::Face::parse(&bytes, 0)
             .map_err(|e| bad(format!("not a usable font: {e}")))?;
-        if parsed.permissions() == Some(ttf_parser::Permissions::Restricted) {
-            return Err(Error::input(
-                Problem::new("the font's licence flags (OS/2 fsType) forbid embedding it in a PDF")
-                    .in_file(path)
-                    .hint("choose a font whose licence allows embedding"),
-            ));
-        }
+        let embeddable = parsed.permissions() != Some(ttf_parser::Permissions::Restricted);
         let upem = f32::from(parsed.units_per_em());
         let space = parsed
             .glyph_index(' ')
@@ -143,6 +139,7 @@ impl Face {
             descender,
             cap_height,
             space,
+            embeddable,
         })
     }
 }

@@ -11,11 +11,17 @@
 //! 4. [`flow`] pours each story through its chain of frames, keeping headings
 //!    with their text, avoiding orphans and widows, balancing the last page;
 //! 5. [`pages`] builds the pages from their masters, with furniture;
-//! 6. [`pdf`] writes the PDF with krilla.
+//! 6. [`preflight`] checks what would stop a print shop or an accessibility audit;
+//! 7. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
+//!    (PDF/X-4) with krilla.
 //!
 //! ```no_run
-//! let pdf = maquette::render(std::path::Path::new("examples/lettre-pma-01.json"), &Default::default())?;
-//! std::fs::write("lettre-pma-01.pdf", pdf.bytes)?;
+//! use maquette::Edition;
+//! let issue = std::path::Path::new("examples/lettre-pma-01.json");
+//! let rendered = maquette::render(issue, &[Edition::Web, Edition::Print], &Default::default())?;
+//! for (edition, bytes) in rendered.editions {
+//!     std::fs::write(format!("lettre-pma-01-{}.pdf", edition.name()), bytes)?;
+//! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -27,6 +33,7 @@ pub mod images;
 pub mod model;
 pub mod pages;
 pub mod pdf;
+pub mod preflight;
 pub mod story;
 pub mod units;
 
@@ -35,6 +42,8 @@ use model::issue::{Date, Issue};
 use model::layout::Layout;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+
+pub use preflight::{Edition, Finding, Severity};
 
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
@@ -50,16 +59,18 @@ pub struct Timings {
     pub read: Duration,
     /// Loading fonts and images, composing text, flowing it and making pages.
     pub layout: Duration,
-    /// Writing the PDF.
+    /// Writing the PDFs.
     pub pdf: Duration,
 }
 
-/// A rendered PDF and what it took.
+/// The PDFs of a run and what it took.
 pub struct Rendered {
-    /// The PDF file's bytes.
-    pub bytes: Vec<u8>,
-    /// Its page count.
+    /// Each edition asked for, with its PDF file's bytes.
+    pub editions: Vec<(Edition, Vec<u8>)>,
+    /// The page count.
     pub pages: usize,
+    /// What the preflight found (warnings only: errors stop the run).
+    pub findings: Vec<Finding>,
     /// Time per stage.
     pub timings: Timings,
 }
@@ -82,40 +93,79 @@ pub fn read(issue_file: &Path) -> Result<(Issue, Layout, PathBuf)> {
     Ok((issue, layout, layout_file))
 }
 
-/// Lays out an issue without writing anything.
+/// Lays out an issue without writing anything; its findings are in the document.
 pub fn lay_out(issue_file: &Path) -> Result<pages::Document> {
     let (issue, layout, layout_file) = read(issue_file)?;
-    pages::compose(issue, issue_file, layout, &layout_file)
+    let mut doc = pages::compose(issue, issue_file, layout, &layout_file)?;
+    let more = preflight::check_document(&doc);
+    doc.findings.extend(more);
+    Ok(doc)
 }
 
-/// Lays out an issue and writes its PDF (the web edition) to memory.
-pub fn render(issue_file: &Path, options: &Options) -> Result<Rendered> {
+/// The preflight of an issue: everything found, for the editions asked for.
+pub fn check(issue_file: &Path, editions: &[Edition]) -> Result<Vec<Finding>> {
+    let doc = lay_out(issue_file)?;
+    Ok(doc
+        .findings
+        .into_iter()
+        .filter(|f| editions.iter().any(|&e| f.concerns(e)))
+        .collect())
+}
+
+/// Lays out an issue and writes the PDFs of the editions asked for, in memory.
+/// Fails, writing nothing, if the preflight finds an error in any of them.
+pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Result<Rendered> {
     let t0 = Instant::now();
     let (issue, layout, layout_file) = read(issue_file)?;
     let t1 = Instant::now();
-    let timestamp = match options.timestamp {
-        Some(t) => t,
-        None => {
-            let d = Date::parse(&issue.meta.date).unwrap_or(Date {
-                year: 1970,
-                month: 1,
-                day: None,
-            });
-            pdf::Timestamp {
-                year: d.year,
-                month: d.month,
-                day: d.day.unwrap_or(1),
-                time: (0, 0, 0),
-            }
+    let timestamp = options.timestamp.unwrap_or_else(|| {
+        let d = Date::parse(&issue.meta.date).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: None,
+        });
+        pdf::Timestamp {
+            year: d.year,
+            month: d.month,
+            day: d.day.unwrap_or(1),
+            time: (0, 0, 0),
         }
-    };
-    let doc = pages::compose(issue, issue_file, layout, &layout_file)?;
+    });
+    let mut doc = pages::compose(issue, issue_file, layout, &layout_file)?;
+    let more = preflight::check_document(&doc);
+    doc.findings.extend(more);
+    let findings: Vec<Finding> = doc
+        .findings
+        .iter()
+        .filter(|f| editions.iter().any(|&e| f.concerns(e)))
+        .cloned()
+        .collect();
+    let errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| format!("  {f}"))
+        .collect();
+    if !errors.is_empty() {
+        return Err(Error::layout(
+            Problem::new(format!(
+                "the preflight found {} error(s):\n{}",
+                errors.len(),
+                errors.join("\n")
+            ))
+            .in_file(issue_file)
+            .hint("fix them and run again; `maquette check` lists everything it finds"),
+        ));
+    }
     let t2 = Instant::now();
-    let bytes = pdf::write(&doc, timestamp)?;
+    let mut out = Vec::with_capacity(editions.len());
+    for &edition in editions {
+        out.push((edition, pdf::write(&doc, edition, timestamp)?));
+    }
     let t3 = Instant::now();
     Ok(Rendered {
-        bytes,
+        editions: out,
         pages: doc.pages.len(),
+        findings,
         timings: Timings {
             read: t1 - t0,
             layout: t2 - t1,

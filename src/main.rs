@@ -1,7 +1,8 @@
 //! The `maquette` command: parse arguments, call the library, map errors to exit codes.
 
-use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use clap::{Parser, Subcommand, ValueEnum};
+use maquette::{Edition, Severity};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Lays out print newsletters from an issue file (JSON + Markdown) and a layout file.
@@ -14,55 +15,155 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Lay out an issue and write its PDF.
+    /// Lay out an issue and write its PDF: the web edition, the print edition, or both.
     Render {
         /// The issue file (JSON).
         issue: PathBuf,
-        /// Where to write the PDF (default: the issue's path with `.pdf`).
+        /// Where to write the PDF (default: the issue's path with `.pdf`, or
+        /// `-print.pdf`; with `--edition both`, `-web` and `-print` are added to it).
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Which edition to write.
+        #[arg(long, value_enum, default_value_t = Editions::Web)]
+        edition: Editions,
         /// Print the time spent in each stage on standard error.
         #[arg(long)]
         timings: bool,
     },
+    /// Lay out an issue without writing a PDF and report what would stop a
+    /// print shop or an accessibility audit (a preflight).
+    Check {
+        /// The issue file (JSON).
+        issue: PathBuf,
+        /// Which edition to check.
+        #[arg(long, value_enum, default_value_t = Editions::Both)]
+        edition: Editions,
+    },
+}
+
+/// The editions a command works on.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Editions {
+    /// The web edition: RGB, tagged PDF/UA-1, links and bookmarks.
+    Web,
+    /// The print edition: CMYK, PDF/X-4, bleed and crop marks.
+    Print,
+    /// Both.
+    Both,
+}
+
+impl Editions {
+    fn list(self) -> Vec<Edition> {
+        match self {
+            Editions::Web => vec![Edition::Web],
+            Editions::Print => vec![Edition::Print],
+            Editions::Both => vec![Edition::Web, Edition::Print],
+        }
+    }
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let result = match cli.command {
         Command::Render {
             issue,
             output,
+            edition,
             timings,
-        } => {
-            let output = output.unwrap_or_else(|| issue.with_extension("pdf"));
-            let options = maquette::Options {
-                timestamp: source_date_epoch(),
-            };
-            let result = maquette::render(&issue, &options)
-                .and_then(|r| maquette::write_atomically(&output, &r.bytes).map(|()| r));
-            match result {
-                Ok(r) => {
-                    if timings {
-                        let t = r.timings;
-                        eprintln!(
-                            "read {:.2} ms, layout {:.2} ms, pdf {:.2} ms, total {:.2} ms ({} pages)",
-                            ms(t.read),
-                            ms(t.layout),
-                            ms(t.pdf),
-                            ms(t.read + t.layout + t.pdf),
-                            r.pages
-                        );
-                    }
-                    eprintln!("wrote {} ({} pages)", output.display(), r.pages);
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(e.exit_code() as u8)
-                }
-            }
+        } => render(&issue, output, edition, timings),
+        Command::Check { issue, edition } => check(&issue, edition),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
         }
+    }
+}
+
+/// `maquette render`: all PDFs are made in memory, then each is written atomically.
+fn render(
+    issue: &Path,
+    output: Option<PathBuf>,
+    editions: Editions,
+    timings: bool,
+) -> maquette::error::Result<ExitCode> {
+    let options = maquette::Options {
+        timestamp: source_date_epoch(),
+    };
+    let rendered = maquette::render(issue, &editions.list(), &options)?;
+    for finding in &rendered.findings {
+        eprintln!("{finding}");
+    }
+    for (edition, bytes) in &rendered.editions {
+        let path = output_path(
+            issue,
+            output.as_deref(),
+            *edition,
+            editions == Editions::Both,
+        );
+        maquette::write_atomically(&path, bytes)?;
+        eprintln!(
+            "wrote {} ({} edition, {} pages)",
+            path.display(),
+            edition.name(),
+            rendered.pages
+        );
+    }
+    if timings {
+        let t = rendered.timings;
+        eprintln!(
+            "read {:.2} ms, layout {:.2} ms, pdf {:.2} ms, total {:.2} ms ({} pages)",
+            ms(t.read),
+            ms(t.layout),
+            ms(t.pdf),
+            ms(t.read + t.layout + t.pdf),
+            rendered.pages
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `maquette check`: the preflight report on standard output; exit 1 if it has errors.
+fn check(issue: &Path, editions: Editions) -> maquette::error::Result<ExitCode> {
+    let findings = maquette::check(issue, &editions.list())?;
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    for finding in &findings {
+        println!("{finding}");
+    }
+    let names: Vec<&str> = editions.list().iter().map(|e| e.name()).collect();
+    println!(
+        "{}: {errors} error(s), {warnings} warning(s) for the {} edition{}",
+        issue.display(),
+        names.join(" and "),
+        if names.len() > 1 { "s" } else { "" }
+    );
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Where an edition is written: `-o` or the issue's path, with `-web`/`-print` when both are.
+fn output_path(issue: &Path, output: Option<&Path>, edition: Edition, both: bool) -> PathBuf {
+    let base = output.map_or_else(|| issue.with_extension("pdf"), Path::to_path_buf);
+    let suffixed = |suffix: &str| {
+        let stem = base
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        base.with_file_name(format!("{stem}-{suffix}.pdf"))
+    };
+    match (edition, both, output.is_some()) {
+        (_, true, _) => suffixed(edition.name()),
+        (Edition::Print, false, false) => suffixed("print"),
+        _ => base,
     }
 }
 

@@ -8,14 +8,17 @@ use crate::flow::{self, Filled, Placed, Slot};
 use crate::fonts::FontSet;
 use crate::images::{ImageId, ImageStore};
 use crate::model::issue::{Date, Issue};
-use crate::model::layout::{FrameSpec, Item, Layout, VAlign};
-use crate::story::{self, Role, Story, Styles};
+use crate::model::layout::{FrameSpec, Item, Layout, TextRole, VAlign};
+use crate::preflight::{Edition, Finding};
+use crate::story::{self, BlockInfo, Role, Story, Styles};
 use crate::units::{Pt, Rect};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Pages a chain may grow to before the run stops: a runaway story, not a letter.
 pub const MAX_PAGES: usize = 500;
+/// How close to the trim edge a side must be to count as touching it.
+const EDGE_TOLERANCE: Pt = Pt(0.1);
 /// Gap between a caption's bar and its text.
 const RULE_LEFT_GAP: Pt = Pt(5.0);
 /// Width of a caption's bar.
@@ -24,8 +27,18 @@ const RULE_LEFT_WIDTH: Pt = Pt(2.0);
 /// Where a mark comes from, for the structure of the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
-    /// Page furniture (running header, page number, decoration).
-    Furniture,
+    /// Page furniture (running header, page number, decoration): not read out.
+    Artifact,
+    /// Read before the stories: the title (`title`, an H1) and the publisher's name.
+    Front {
+        /// Whether it is the document's title.
+        title: bool,
+    },
+    /// A frame's label (« Agenda »), read before the story `story` it introduces.
+    Label {
+        /// Story index.
+        story: usize,
+    },
     /// Block `block` of story `story` (indices in the issue).
     Story {
         /// Story index.
@@ -45,6 +58,8 @@ pub enum Mark {
         fill: Option<String>,
         /// Stroke swatch and width.
         stroke: Option<(String, Pt)>,
+        /// The sides (top, right, bottom, left) that run into the bleed in print.
+        bleed: [bool; 4],
     },
     /// A set line of text.
     Text {
@@ -63,8 +78,8 @@ pub enum Mark {
         image: ImageId,
         /// Where.
         rect: Rect,
-        /// Alternative text.
-        alt: String,
+        /// Alternative text; `None` for a decorative image.
+        alt: Option<String>,
         /// Where it comes from.
         origin: Origin,
     },
@@ -110,6 +125,12 @@ pub struct Document {
     pub issue: Issue,
     /// The document title.
     pub title: String,
+    /// The layout file (paths in the layout are relative to it).
+    pub layout_file: PathBuf,
+    /// What each block of each story is, in the issue's order.
+    pub stories: Vec<Vec<BlockInfo>>,
+    /// What the preflight found while laying out.
+    pub findings: Vec<Finding>,
 }
 
 /// A frame of a master, resolved.
@@ -147,10 +168,12 @@ pub fn compose(
     })?;
     let french = issue.meta.language.starts_with("fr");
     let mut shaper = Shaper::new(&fonts);
+    let mut findings = Vec::new();
     let styles = Styles {
         layout: &layout,
         fonts: &fonts,
         layout_file,
+        french,
     };
 
     // Every story, composed and poured into its chain.
@@ -185,13 +208,19 @@ pub fn compose(
             &elements,
             &styles,
             &mut shaper,
-            french,
             &mut load_image,
+            &mut findings,
         )?;
         let slot = |k: usize| chain_slot(&layout, &frames, k);
         let result = flow::pour_story(&story.blocks, &slot, chain.balance);
         if result.end.block < story.blocks.len() {
-            return Err(overset(&s.name, &chain.frames, &story, result.end).in_file(issue_file));
+            findings.push(overset(
+                &s.name,
+                &chain.frames,
+                &story,
+                result.end,
+                issue_file,
+            ));
         }
         poured.push((si, story, result.filled));
     }
@@ -255,11 +284,15 @@ pub fn compose(
         for (ii, item) in master.items.iter().enumerate() {
             let at = format!("masters.{master_name}.items[{ii}]");
             match item {
-                Item::Box(b) => marks.push(Mark::Rect {
-                    rect: mm_rect(b.x_mm, b.y_mm, b.w_mm, b.h_mm),
-                    fill: b.fill.clone(),
-                    stroke: b.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
-                }),
+                Item::Box(b) => {
+                    let rect = mm_rect(b.x_mm, b.y_mm, b.w_mm, b.h_mm);
+                    marks.push(Mark::Rect {
+                        rect,
+                        fill: b.fill.clone(),
+                        stroke: b.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
+                        bleed: bleed_sides(b.bleed, rect, &layout),
+                    })
+                }
                 Item::Image(img) => {
                     let id = images
                         .load(&crate::model::resolve(layout_file, &img.file))
@@ -271,11 +304,27 @@ pub fn compose(
                         w,
                         h: w * images.aspect(id),
                     };
+                    if img.alt.is_none() && !img.decorative && page == 0 {
+                        findings.push(
+                            Finding::error(format!(
+                                "{}: at `{at}`: the image `{}` has no alternative text; give it `alt`, \
+                                 or `\"decorative\": true` if it carries no information",
+                                layout_file.display(),
+                                img.file
+                            ))
+                            .only(Edition::Web),
+                        );
+                    }
+                    let origin = if img.decorative || img.alt.is_none() {
+                        Origin::Artifact
+                    } else {
+                        Origin::Front { title: false }
+                    };
                     marks.push(Mark::Image {
                         image: id,
                         rect,
                         alt: img.alt.clone(),
-                        origin: Origin::Furniture,
+                        origin,
                     });
                 }
                 Item::Text(t) => {
@@ -297,12 +346,17 @@ pub fn compose(
                     )?;
                     let mut baseline: Pt = t.baseline_mm.into();
                     let leading = styles.paragraph(&t.style, &at)?.leading_pt;
+                    let origin = match t.role {
+                        TextRole::Artifact => Origin::Artifact,
+                        TextRole::Title => Origin::Front { title: true },
+                        TextRole::Text => Origin::Front { title: false },
+                    };
                     for line in runs {
                         marks.push(Mark::Text {
                             runs: line.runs,
                             x: t.x_mm.into(),
                             baseline,
-                            origin: Origin::Furniture,
+                            origin,
                         });
                         baseline += leading;
                     }
@@ -332,6 +386,8 @@ pub fn compose(
     bookmarks.sort_by_key(|b: &(usize, usize, Bookmark)| (b.0, b.1));
     let bookmarks = bookmarks.into_iter().map(|b| b.2).collect();
     drop(shaper);
+    drop(contents);
+    let stories = poured.into_iter().map(|(_, story, _)| story.info).collect();
     Ok(Document {
         width: layout.page.width_mm.into(),
         height: layout.page.height_mm.into(),
@@ -343,6 +399,9 @@ pub fn compose(
         layout,
         issue,
         title,
+        layout_file: layout_file.to_path_buf(),
+        stories,
+        findings,
     })
 }
 
@@ -520,6 +579,7 @@ fn frame_marks(
             rect: box_rect,
             fill: spec.fill.clone(),
             stroke: spec.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
+            bleed: bleed_sides(spec.bleed, box_rect, styles.layout),
         });
     }
     if let Some(label) = &spec.label {
@@ -528,6 +588,7 @@ fn frame_marks(
             rect: Rect { h, ..frame },
             fill: Some(label.fill.clone()),
             stroke: None,
+            bleed: bleed_sides(spec.bleed, Rect { h, ..frame }, styles.layout),
         });
         let pstyle = styles.paragraph(&label.style, &format!("{at}.label.style"))?;
         let inset_left: Pt = spec.inset_mm[3].into();
@@ -547,12 +608,17 @@ fn frame_marks(
             .cap_height
             * pstyle.size_pt.0;
         let baseline = frame.y + (h + Pt(cap)) / 2.0;
+        let origin = held
+            .first()
+            .map_or(Origin::Artifact, |(pi, _)| Origin::Label {
+                story: poured[*pi].0,
+            });
         for line in lines.into_iter().take(1) {
             marks.push(Mark::Text {
                 runs: line.runs,
                 x: frame.x + inset_left,
                 baseline,
-                origin: Origin::Furniture,
+                origin,
             });
         }
     }
@@ -590,6 +656,7 @@ fn frame_marks(
                             rect,
                             fill: Some(rule),
                             stroke: None,
+                            bleed: [false; 4],
                         });
                     }
                     marks.push(Mark::Text {
@@ -630,8 +697,14 @@ fn bookmark_title(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The overset error: which story, how much did not fit, where it starts.
-fn overset(story: &str, frames: &[String], blocks: &Story, end: flow::Position) -> Error {
+/// The overset finding: which story, how much did not fit, where it starts.
+fn overset(
+    story: &str,
+    frames: &[String],
+    blocks: &Story,
+    end: flow::Position,
+    issue_file: &Path,
+) -> Finding {
     let left = &blocks.info[end.block..];
     let words: usize = left.iter().map(|b| b.text.split_whitespace().count()).sum();
     let start: String = left[0]
@@ -640,15 +713,26 @@ fn overset(story: &str, frames: &[String], blocks: &Story, end: flow::Position) 
         .take(6)
         .collect::<Vec<_>>()
         .join(" ");
-    Error::layout(
-        Problem::new(format!(
-            "story `{story}` does not fit its chain ({}): {} of its {} blocks (about {words} words) did not fit, from « {start}… » (Markdown line {})",
-            frames.join(", "),
-            left.len(),
-            blocks.info.len(),
-            left[0].line
-        ))
-        .at(format!("stories.{story}"))
-        .hint("shorten the story, or give its chain more frames in the layout"),
-    )
+    Finding::error(format!(
+        "{}: story `{story}` does not fit its chain ({}): {} of its {} blocks (about {words} words) did not fit, \
+         from « {start}… » (Markdown line {}); shorten the story, or give its chain more frames in the layout",
+        issue_file.display(),
+        frames.join(", "),
+        left.len(),
+        blocks.info.len(),
+        left[0].line
+    ))
+}
+
+/// The sides of a rectangle that run into the bleed: those on the trim edge, if it bleeds.
+fn bleed_sides(bleeds: bool, r: Rect, layout: &Layout) -> [bool; 4] {
+    let (w, h): (Pt, Pt) = (layout.page.width_mm.into(), layout.page.height_mm.into());
+    let on = |a: Pt, b: Pt| (a - b).0.abs() < EDGE_TOLERANCE.0;
+    [
+        on(r.y, Pt::ZERO),
+        on(r.right(), w),
+        on(r.bottom(), h),
+        on(r.x, Pt::ZERO),
+    ]
+    .map(|touch| touch && bleeds)
 }

@@ -9,6 +9,7 @@ use crate::fonts::FontSet;
 use crate::images::ImageId;
 use crate::model::layout::{ElementStyles, Layout, ParagraphStyle, Weight};
 use crate::model::markdown::{self, BlockKind};
+use crate::preflight::{Edition, Finding};
 use std::path::Path;
 
 /// What a block is in the document's structure (for bookmarks and tagging).
@@ -22,12 +23,12 @@ pub enum Role {
     ListItem(Option<u64>),
     /// A caption.
     Caption,
-    /// An image, with its alternative text.
+    /// An image, with its alternative text (`None`: decorative).
     Figure {
         /// The image.
         image: ImageId,
-        /// Alternative text.
-        alt: String,
+        /// Alternative text, read out by screen readers; `None` for a decorative image.
+        alt: Option<String>,
     },
 }
 
@@ -59,6 +60,8 @@ pub struct Styles<'a> {
     pub fonts: &'a FontSet,
     /// The layout file, for error messages.
     pub layout_file: &'a Path,
+    /// Whether French typography applies (the issue's language).
+    pub french: bool,
 }
 
 impl Styles<'_> {
@@ -142,8 +145,8 @@ pub fn build(
     elements: &ElementStyles,
     styles: &Styles,
     shaper: &mut Shaper,
-    french: bool,
     load_image: &mut ImageLoader,
+    findings: &mut Vec<Finding>,
 ) -> Result<Story> {
     let parsed = markdown::parse(source).map_err(|u| {
         Error::input(
@@ -174,23 +177,23 @@ pub fn build(
                 Role::ListItem(Some(*n)),
             ),
             BlockKind::Quote => (("quote", &elements.quote), Role::Caption),
-            BlockKind::Image { src, alt } => {
-                if alt.trim().is_empty() {
-                    return Err(Error::input(
-                        Problem::new(format!("the image `{src}` (Markdown line {}) has no alternative text", block.line))
-                            .at(format!("stories[{story}]"))
-                            .hint("describe the image between the brackets: ![Des panneaux au bord d'un chemin](photo.jpg)"),
-                    ));
+            BlockKind::Image { src, alt, title } => {
+                let decorative = title.trim() == "decorative";
+                if alt.trim().is_empty() && !decorative {
+                    findings.push(
+                        Finding::error(format!(
+                            "story `{story}`, Markdown line {}: the image `{src}` has no alternative text; \
+                             describe it between the brackets, ![Des panneaux au bord d'un chemin]({src}), \
+                             or mark it ![]({src} \"decorative\")",
+                            block.line
+                        ))
+                        .only(Edition::Web),
+                    );
                 }
                 let (image, aspect) = load_image(src, block.line)?;
                 image_aspect = aspect;
-                (
-                    ("image", &elements.image),
-                    Role::Figure {
-                        image,
-                        alt: alt.clone(),
-                    },
-                )
+                let alt = (!decorative && !alt.trim().is_empty()).then(|| alt.clone());
+                (("image", &elements.image), Role::Figure { image, alt })
             }
         };
         let style_name = element.1.as_deref().ok_or_else(|| {
@@ -244,19 +247,21 @@ pub fn build(
                     label,
                     align: pstyle.align,
                     hyphenate: pstyle.hyphenate,
-                    french,
+                    french: styles.french,
                     indent: pstyle.indent_pt,
                 };
                 let prepared = Prepared::new(shaper, &input);
-                if let Some(m) = prepared.missing.first() {
-                    return Err(Error::layout(
-                        Problem::new(format!(
-                            "the font of style `{style_name}` has no glyph for « {} » (U+{:04X}), in the block at Markdown line {}",
-                            m.character, m.character as u32, block.line
-                        ))
-                        .at(format!("stories[{story}]"))
-                        .hint("replace the character, or give the style a font that has it"),
-                    ));
+                for m in &prepared.missing {
+                    let column = prepared.text()[..m.offset.min(prepared.text().len())]
+                        .chars()
+                        .count()
+                        + 1;
+                    findings.push(Finding::error(format!(
+                        "story `{story}`, Markdown line {}, character {column} of the paragraph: the font of style \
+                         `{style_name}` has no glyph for « {} » (U+{:04X}); replace the character or give the style \
+                         a font that has it",
+                        block.line, m.character, m.character as u32
+                    )));
                 }
                 Content::Text(Box::new(prepared))
             }

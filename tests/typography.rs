@@ -257,7 +257,7 @@ fn assert_grid_and_balance(pdf: &Path, what: &str) {
         for l in &on_page {
             let off = (l.bottom - first.bottom).rem_euclid(12.0);
             assert!(
-                off < 0.3 || off > 11.7,
+                !(0.3..=11.7).contains(&off),
                 "{what}: page {page}: a body line at y = {:.1} pt is {off:.1} pt off the 12 pt grid of y = {:.1}",
                 l.bottom,
                 first.bottom

@@ -111,6 +111,8 @@ pub struct LineRun {
     pub glyphs: Vec<PlacedGlyph>,
     /// The text they show (for copying and searching).
     pub text: String,
+    /// Whether this is a list item's label.
+    pub label: bool,
 }
 
 /// A set line.
@@ -203,6 +205,7 @@ impl Prepared {
                 width: Pt(placed.iter().map(|g| g.advance).sum()),
                 glyphs: placed,
                 text: l.text.clone(),
+                label: true,
             }
         });
         Prepared {
@@ -409,8 +412,9 @@ impl Prepared {
             if let (true, Some(k)) = (j == placed.len(), hyphen) {
                 // The hyphen takes the look of the glyph before it: the line's last.
                 let (id, advance) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
-                let range = text.len()..text.len() + 1;
-                text.push('-');
+                let range = text.len()..text.len() + '\u{AD}'.len_utf8();
+                // A soft hyphen in the text: copied or searched, the word is whole.
+                text.push('\u{AD}');
                 glyphs.push(PlacedGlyph {
                     id,
                     advance,
@@ -426,6 +430,7 @@ impl Prepared {
                 width: Pt(width),
                 glyphs,
                 text,
+                label: false,
             });
             x += width;
             i = j;

@@ -15,6 +15,8 @@ pub struct Layout {
     pub name: String,
     /// Page size and bleed.
     pub page: PageSpec,
+    /// What the print edition needs: the press's colour profile.
+    pub print: PrintSpec,
     /// Pitch of the baseline grid that body text snaps to (styles with `grid`).
     pub baseline_grid_pt: Option<Pt>,
     /// Named colours, each in CMYK for print and RGB for screens.
@@ -51,12 +53,32 @@ fn default_bleed() -> Mm {
     Mm(3.0)
 }
 
+/// The printing condition of the print edition (its PDF/X output intent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrintSpec {
+    /// The CMYK output profile (ICC), relative to the layout file.
+    pub icc_profile: String,
+    /// The registered name of the printing condition, such as `FOGRA39`.
+    pub output_condition_identifier: String,
+    /// A human description of it.
+    pub output_condition: String,
+    /// The registry the identifier comes from.
+    #[serde(default = "default_registry")]
+    pub registry: String,
+}
+
+fn default_registry() -> String {
+    "http://www.color.org".into()
+}
+
 /// A named colour, defined for both editions.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Swatch {
-    /// Cyan, magenta, yellow, black in percent (0–100), for print.
-    pub cmyk: [f32; 4],
+    /// Cyan, magenta, yellow, black in percent (0–100), for print; a swatch
+    /// without it cannot be printed (the preflight says so).
+    pub cmyk: Option<[f32; 4]>,
     /// `#rrggbb`, for screens.
     pub rgb: String,
 }
@@ -278,8 +300,11 @@ pub struct FrameSpec {
     /// Shrink the frame's box (fill and border) to the text it holds.
     #[serde(default)]
     pub fit: bool,
-    /// A label drawn as a tab on the frame's top edge (« ZOOM SUR »).
+    /// A label drawn as a band along the frame's top edge (« ZOOM SUR »).
     pub label: Option<LabelSpec>,
+    /// Extend the fill into the bleed on the sides that touch the trim edge.
+    #[serde(default)]
+    pub bleed: bool,
 }
 
 /// A tab label on top of a frame.
@@ -333,6 +358,22 @@ pub struct BoxSpec {
     pub fill: Option<String>,
     /// Border.
     pub stroke: Option<StrokeSpec>,
+    /// Extend into the bleed on the sides that touch the trim edge.
+    #[serde(default)]
+    pub bleed: bool,
+}
+
+/// What a text of a master is in the document's structure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextRole {
+    /// Page furniture (running header, folio): not read out.
+    #[default]
+    Artifact,
+    /// The document's title (H1).
+    Title,
+    /// Text read before the stories (the organisation's name).
+    Text,
 }
 
 /// A single-paragraph text from a template.
@@ -349,6 +390,9 @@ pub struct TextSpec {
     pub style: String,
     /// The text, with `{field}` placeholders filled from the issue.
     pub text: String,
+    /// What it is in the document's structure.
+    #[serde(default)]
+    pub role: TextRole,
 }
 
 /// An image on a master.
@@ -364,7 +408,10 @@ pub struct ImageSpec {
     /// The file, relative to the layout file.
     pub file: String,
     /// Alternative text, read out by screen readers.
-    pub alt: String,
+    pub alt: Option<String>,
+    /// Set for a purely decorative image, which has no alternative text.
+    #[serde(default)]
+    pub decorative: bool,
 }
 
 /// A chain of frames and how a story is styled in it.
@@ -406,7 +453,7 @@ impl Layout {
                     .at(format!("swatches.{name}.rgb"))
                     .hint("write it as #rrggbb"));
             }
-            if s.cmyk.iter().any(|v| !(0.0..=100.0).contains(v)) {
+            if s.cmyk.iter().flatten().any(|v| !(0.0..=100.0).contains(v)) {
                 return Err(Problem::new("CMYK values are percentages from 0 to 100")
                     .at(format!("swatches.{name}.cmyk")));
             }

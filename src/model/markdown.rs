@@ -27,6 +27,8 @@ pub enum BlockKind {
         src: String,
         /// Its alternative text.
         alt: String,
+        /// Its title: `decorative` marks an image that has no alternative text.
+        title: String,
     },
 }
 
@@ -79,7 +81,7 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
     let mut link: Option<String> = None;
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut quote_depth = 0u32;
-    let mut image: Option<(String, String)> = None;
+    let mut image: Option<(String, String, String)> = None;
 
     let push_text = |current: &mut Option<Block>,
                      text: &str,
@@ -176,14 +178,14 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             Event::End(TagEnd::Strong) => strong = strong.saturating_sub(1),
             Event::Start(Tag::Link { dest_url, .. }) => link = Some(dest_url.to_string()),
             Event::End(TagEnd::Link) => link = None,
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                image = Some((dest_url.to_string(), String::new()))
-            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => image = Some((dest_url.to_string(), String::new(), title.to_string())),
             Event::End(TagEnd::Image) => {
-                let (src, alt) = image.take().unwrap_or_default();
+                let (src, alt, title) = image.take().unwrap_or_default();
                 match current.as_mut() {
                     Some(b) if b.spans.is_empty() && b.kind == BlockKind::Paragraph => {
-                        b.kind = BlockKind::Image { src, alt };
+                        b.kind = BlockKind::Image { src, alt, title };
                     }
                     _ => {
                         return Err(Unsupported {
@@ -196,7 +198,7 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                 }
             }
             Event::Text(text) | Event::Code(text) => {
-                if let Some((_, alt)) = image.as_mut() {
+                if let Some((_, alt, _)) = image.as_mut() {
                     alt.push_str(&text);
                 } else if matches!(&current, Some(b) if matches!(b.kind, BlockKind::Image { .. })) {
                     return Err(Unsupported {
@@ -269,14 +271,15 @@ mod tests {
 
     #[test]
     fn image_alone_and_comments() {
-        let blocks = parse("<!-- note -->\n\n![Des panneaux](img/p.jpg)\n\n> Légende\n").unwrap();
-        assert_eq!(
-            blocks[0].kind,
-            BlockKind::Image {
-                src: "img/p.jpg".into(),
-                alt: "Des panneaux".into()
-            }
-        );
+        let md = "<!-- note -->\n\n![Des panneaux](img/p.jpg)\n\n> Légende\n\n![](filet.png \"decorative\")\n";
+        let blocks = parse(md).unwrap();
+        let image = |src: &str, alt: &str, title: &str| BlockKind::Image {
+            src: src.into(),
+            alt: alt.into(),
+            title: title.into(),
+        };
+        assert_eq!(blocks[0].kind, image("img/p.jpg", "Des panneaux", ""));
+        assert_eq!(blocks[2].kind, image("filet.png", "", "decorative"));
         assert_eq!(blocks[1].kind, BlockKind::Quote);
     }
 

@@ -1,0 +1,581 @@
+//! PDF output with krilla, one edition at a time. Both embed and subset every
+//! font with its Unicode map and carry bookmarks and metadata; the web
+//! edition is RGB, tagged and validated as PDF/UA-1, with links; the print
+//! edition is CMYK on the press's profile, with bleed, crop marks and page
+//! boxes, made PDF/X-4 by [`pdfx`]. The same document gives the same bytes.
+
+mod pdfx;
+mod tags;
+
+use crate::compose::LineRun;
+use crate::error::{Error, Problem, Result};
+use crate::images::Picture;
+use crate::pages::{Document, Mark, Origin};
+use crate::preflight::Edition;
+use crate::units::{Mm, Pt, Rect};
+use krilla::action::LinkAction;
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
+use krilla::color::separation::{self, SeparationColorant, SeparationSpace};
+use krilla::color::{cmyk, rgb, Color};
+use krilla::configure::{Accessibility, ConfigurationBuilder, PdfVersion};
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Size, Transform};
+use krilla::icc::ICCProfile;
+use krilla::metadata::{DateTime, Metadata};
+use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag};
+use krilla::text::{GlyphId, KrillaGlyph};
+use krilla::{Document as PdfDocument, SerializeSettings};
+use krilla_svg::{SurfaceExt, SvgSettings};
+
+/// How the PDF is dated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Year.
+    pub year: u16,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day, 1–31.
+    pub day: u8,
+    /// Hour, minute, second (UTC).
+    pub time: (u8, u8, u8),
+}
+
+impl Timestamp {
+    /// A timestamp from a Unix time (as in `SOURCE_DATE_EPOCH`).
+    pub fn from_unix(seconds: i64) -> Timestamp {
+        let days = seconds.div_euclid(86_400);
+        let secs = seconds.rem_euclid(86_400);
+        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Timestamp {
+            year,
+            month,
+            day,
+            time: (
+                (secs / 3600) as u8,
+                (secs / 60 % 60) as u8,
+                (secs % 60) as u8,
+            ),
+        }
+    }
+}
+
+/// Gap between the bleed edge and the start of a crop mark.
+const CROP_MARK_GAP: Mm = Mm(1.0);
+/// Length of a crop mark.
+const CROP_MARK_LENGTH: Mm = Mm(5.0);
+/// Width of a crop mark (the usual 0.25 pt hairline).
+const CROP_MARK_WIDTH: Pt = Pt(0.25);
+/// Paper kept around the crop marks on the print edition's media box.
+const MEDIA_MARGIN: Mm = Mm(2.0);
+
+/// How one edition draws: its colours.
+struct Press<'d> {
+    doc: &'d Document,
+    edition: Edition,
+}
+
+impl Press<'_> {
+    /// The colour of a swatch in this edition: RGB on screen, CMYK in print.
+    fn color(&self, swatch: &str) -> Result<Color> {
+        let s = self.doc.layout.swatches.get(swatch).ok_or_else(|| {
+            Error::input(
+                Problem::new(format!("no swatch named `{swatch}`"))
+                    .hint("define it under `swatches` in the layout"),
+            )
+        })?;
+        let rgb = parse_rgb(&s.rgb).ok_or_else(|| {
+            Error::input(
+                Problem::new(format!(
+                    "swatch `{swatch}`: `{}` is not an RGB colour",
+                    s.rgb
+                ))
+                .hint("write it as #rrggbb"),
+            )
+        })?;
+        Ok(match (self.edition, s.cmyk) {
+            (Edition::Print, Some([c, m, y, k])) => {
+                let byte = |p: f32| (p.clamp(0.0, 100.0) * 2.55).round() as u8;
+                cmyk::Color::new(byte(c), byte(m), byte(y), byte(k)).into()
+            }
+            _ => rgb.into(),
+        })
+    }
+
+    /// A fill of a swatch's colour.
+    fn fill(&self, swatch: &str) -> Result<Fill> {
+        Ok(Fill {
+            paint: self.color(swatch)?.into(),
+            opacity: NormalizedF32::ONE,
+            rule: Default::default(),
+        })
+    }
+}
+
+/// A link found while drawing: where it is, where it goes, where its tag waits.
+type FoundLink = (Rect, String, Option<tags::PendingLink>);
+
+/// Writes one edition of the document as a PDF and returns its bytes.
+pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
+    let print = edition == Edition::Print;
+    let settings = if print {
+        print_settings(doc)?
+    } else {
+        web_settings()?
+    };
+    let mut pdf = PdfDocument::new_with(settings);
+    let bleed = doc.bleed;
+    let offset = if print {
+        bleed + CROP_MARK_GAP.to_pt() + CROP_MARK_LENGTH.to_pt() + MEDIA_MARGIN.to_pt()
+    } else {
+        Pt::ZERO
+    };
+    let press = Press { doc, edition };
+    let sheet = Size::from_wh((doc.width + offset * 2.0).0, (doc.height + offset * 2.0).0)
+        .ok_or_else(|| Error::input(Problem::new("the page size must be positive")))?;
+    let mut tags = tags::Collector::default();
+    for page in &doc.pages {
+        let mut links: Vec<FoundLink> = Vec::new();
+        let mut settings = PageSettings::new(sheet);
+        if print {
+            let trim = Rect {
+                x: offset,
+                y: offset,
+                w: doc.width,
+                h: doc.height,
+            };
+            let bleed_box = Rect {
+                x: offset - bleed,
+                y: offset - bleed,
+                w: doc.width + bleed * 2.0,
+                h: doc.height + bleed * 2.0,
+            };
+            settings = settings
+                .with_trim_box(kr_rect(trim))
+                .with_bleed_box(kr_rect(bleed_box));
+        }
+        let mut p = pdf.start_page_with(settings);
+        {
+            let mut surface = p.surface();
+            surface.push_transform(&Transform::from_translate(offset.0, offset.0));
+            for mark in &page.marks {
+                draw_mark(&press, &mut surface, mark, &mut tags, &mut links)?;
+            }
+            surface.pop();
+            if print {
+                crop_marks(&mut surface, doc, offset);
+            }
+            surface.finish();
+        }
+        // Links are for screens; PDF/X allows no annotation on the page.
+        if !print {
+            for (rect, uri, pending) in links {
+                let Some(r) = kr_rect(rect) else { continue };
+                let target = Target::Action(LinkAction::new(uri.clone()).into());
+                let alt = uri
+                    .strip_prefix("mailto:")
+                    .map_or_else(|| format!("Lien vers {uri}"), |m| format!("Écrire à {m}"));
+                let id = p.add_tagged_annotation(Annotation::new_link(
+                    LinkAnnotation::new(r, target),
+                    Some(alt),
+                ));
+                if let Some(pending) = pending {
+                    tags.attach(pending, id);
+                }
+            }
+        }
+        p.finish();
+    }
+    let mut outline = Outline::new();
+    for b in &doc.bookmarks {
+        let y = (b.y + offset).0.max(0.0);
+        outline.push_child(OutlineNode::new(
+            b.title.clone(),
+            XyzDestination::new(b.page, Point::from_xy(0.0, y)),
+        ));
+    }
+    pdf.set_outline(outline);
+    if !print {
+        pdf.set_tag_tree(tags.tree(&doc.stories, &doc.title));
+    }
+    pdf.set_metadata(metadata(doc, date));
+    let bytes = pdf.finish().map_err(|e| {
+        Error::output(
+            Problem::new(format!(
+                "the PDF writer refused the {} edition: {e:?}",
+                edition.name()
+            ))
+            .hint("this is a bug in maquette; please report it with the issue file"),
+        )
+    })?;
+    if print {
+        pdfx::conform(bytes, doc)
+    } else {
+        Ok(without_suspects_flag(bytes))
+    }
+}
+
+/// Blanks krilla's `/Suspects false` (the default value) in the catalog's
+/// `/MarkInfo`: poppler (22.12) wrongly reports a false flag as a syntax error.
+/// Spaces of the same length keep every byte offset of the file valid.
+fn without_suspects_flag(mut bytes: Vec<u8>) -> Vec<u8> {
+    const FLAG: &[u8] = b"/Suspects false";
+    if let Some(at) = bytes.windows(FLAG.len()).position(|w| w == FLAG) {
+        bytes[at..at + FLAG.len()].fill(b' ');
+    }
+    bytes
+}
+
+/// Web edition: tagged, validated as PDF/UA-1.
+fn web_settings() -> Result<SerializeSettings> {
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF/UA-1: {e:?}"))))?;
+    Ok(SerializeSettings {
+        configuration,
+        enable_tagging: true,
+        xmp_metadata: true,
+        ..SerializeSettings::default()
+    })
+}
+
+/// Print edition: PDF 1.6, no device-dependent colour but the press's CMYK profile.
+fn print_settings(doc: &Document) -> Result<SerializeSettings> {
+    let profile = pdfx::read_profile(doc)?;
+    let cmyk = ICCProfile::<4>::new(&profile).ok_or_else(|| {
+        Error::input(
+            Problem::new("the print profile is not a CMYK ICC profile")
+                .in_file(&pdfx::profile_path(doc))
+                .at("print.icc_profile")
+                .hint("name a CMYK output profile (.icc) such as FOGRA39L_coated.icc"),
+        )
+    })?;
+    let configuration = ConfigurationBuilder::new()
+        .with_version(PdfVersion::Pdf16)
+        .finish()
+        .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF 1.6: {e:?}"))))?;
+    Ok(SerializeSettings {
+        configuration,
+        no_device_cs: true,
+        cmyk_profile: Some(cmyk),
+        xmp_metadata: true,
+        enable_tagging: false,
+        ..SerializeSettings::default()
+    })
+}
+
+/// The document's metadata: title, author, language, description, date.
+fn metadata(doc: &Document, date: Timestamp) -> Metadata {
+    let meta = &doc.issue.meta;
+    let mut metadata = Metadata::new()
+        .title(doc.title.clone())
+        .language(meta.language.clone())
+        .creator(format!("maquette {}", env!("CARGO_PKG_VERSION")))
+        .creation_date(
+            DateTime::new(date.year)
+                .month(date.month)
+                .day(date.day)
+                .hour(date.time.0)
+                .minute(date.time.1)
+                .second(date.time.2)
+                .utc_offset_hour(0)
+                .utc_offset_minute(0),
+        );
+    if let Some(author) = &meta.author {
+        metadata = metadata.authors(vec![author.clone()]);
+    }
+    if let Some(d) = &meta.description {
+        metadata = metadata.description(d.clone());
+    }
+    metadata
+}
+
+/// Draws one mark, tagging it in the web edition.
+fn draw_mark(
+    press: &Press,
+    surface: &mut Surface,
+    mark: &Mark,
+    tags: &mut tags::Collector,
+    links: &mut Vec<FoundLink>,
+) -> Result<()> {
+    let web = press.edition == Edition::Web;
+    match mark {
+        Mark::Rect {
+            rect,
+            fill,
+            stroke,
+            bleed,
+        } => {
+            let r = if web {
+                *rect
+            } else {
+                extend_into_bleed(*rect, *bleed, press.doc.bleed)
+            };
+            let Some(path) = rect_path(r) else {
+                return Ok(());
+            };
+            surface.set_fill(fill.as_ref().map(|f| press.fill(f)).transpose()?);
+            surface.set_stroke(match stroke {
+                Some((color, width)) => Some(Stroke {
+                    paint: press.color(color)?.into(),
+                    width: width.0,
+                    ..Stroke::default()
+                }),
+                None => None,
+            });
+            tagged(surface, web, None, |s| s.draw_path(&path));
+            surface.set_stroke(None);
+        }
+        Mark::Text {
+            runs,
+            x,
+            baseline,
+            origin,
+        } => {
+            // Plain runs are tagged together; a link or a list label on its own.
+            let mut i = 0;
+            while i < runs.len() {
+                let alone = |r: &LineRun| r.label || r.style.link.is_some();
+                let mut j = i + 1;
+                while j < runs.len() && !alone(&runs[i]) && !alone(&runs[j]) {
+                    j += 1;
+                }
+                let mut drawn = Ok(());
+                let id = tagged(surface, web, Some(*origin), |s| {
+                    drawn = runs[i..j]
+                        .iter()
+                        .try_for_each(|run| draw_run(press, s, run, *x, *baseline));
+                });
+                drawn?;
+                let link = runs[i].style.link.clone();
+                let pending =
+                    id.and_then(|id| tags.add(*origin, id, runs[i].label, link.is_some()));
+                if let Some(uri) = link {
+                    let size = runs[i].style.size.0;
+                    let rect = Rect {
+                        x: *x + runs[i].x,
+                        y: *baseline - Pt(size * 0.8),
+                        w: runs[i].width,
+                        h: Pt(size * 1.05),
+                    };
+                    links.push((rect, uri, pending));
+                }
+                i = j;
+            }
+        }
+        Mark::Image {
+            image,
+            rect,
+            alt,
+            origin,
+        } => {
+            let loaded = press.doc.images.get(*image);
+            let Some(size) = Size::from_wh(rect.w.0, rect.h.0) else {
+                return Ok(());
+            };
+            let origin = alt.as_ref().map(|_| *origin);
+            let id = tagged(surface, web, origin, |s| {
+                s.push_transform(&Transform::from_translate(rect.x.0, rect.y.0));
+                match &loaded.picture {
+                    Picture::Raster(img) => s.draw_image(img.clone(), size),
+                    Picture::Svg(tree) => {
+                        s.draw_svg(tree, size, SvgSettings::default());
+                    }
+                }
+                s.pop();
+            });
+            if let (Some(id), Some(origin)) = (id, origin) {
+                tags.add(origin, id, false, false);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `draw` as tagged content in the web edition: real content for an
+/// origin that is read, an artifact otherwise. Returns the content's identifier.
+fn tagged(
+    surface: &mut Surface,
+    web: bool,
+    origin: Option<Origin>,
+    draw: impl FnOnce(&mut Surface),
+) -> Option<Identifier> {
+    if !web {
+        draw(surface);
+        return None;
+    }
+    let read = origin.filter(|o| *o != Origin::Artifact);
+    let tag = match read {
+        Some(_) => ContentTag::Span(SpanTag::empty()),
+        None => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)),
+    };
+    let id = surface.start_tagged(tag);
+    draw(surface);
+    surface.end_tagged();
+    read.map(|_| id)
+}
+
+/// A rectangle grown by `bleed` on the sides (top, right, bottom, left) that run into the bleed.
+fn extend_into_bleed(r: Rect, sides: [bool; 4], bleed: Pt) -> Rect {
+    let [top, right, bottom, left] = sides.map(|s| if s { bleed } else { Pt::ZERO });
+    Rect {
+        x: r.x - left,
+        y: r.y - top,
+        w: r.w + left + right,
+        h: r.h + top + bottom,
+    }
+}
+
+/// Crop marks at the four corners of the trimmed page, outside the bleed,
+/// 0.25 pt, in registration colour (all separations).
+fn crop_marks(surface: &mut Surface, doc: &Document, offset: Pt) {
+    let registration = separation::Color::new(
+        255,
+        SeparationSpace::new(
+            SeparationColorant::AllColorants,
+            cmyk::Color::new(255, 255, 255, 255).into(),
+        ),
+    );
+    surface.set_fill(None);
+    surface.set_stroke(Some(Stroke {
+        paint: Color::from(registration).into(),
+        width: CROP_MARK_WIDTH.0,
+        ..Stroke::default()
+    }));
+    let start = doc.bleed + CROP_MARK_GAP.to_pt();
+    let len = CROP_MARK_LENGTH.to_pt();
+    let (l, t, r, b) = (offset, offset, offset + doc.width, offset + doc.height);
+    let mut pb = PathBuilder::new();
+    for (x, y, sx, sy) in [
+        (l, t, -1.0, -1.0),
+        (r, t, 1.0, -1.0),
+        (l, b, -1.0, 1.0),
+        (r, b, 1.0, 1.0),
+    ] {
+        // On each corner: a mark along the top or bottom trim line, and one along the side.
+        pb.move_to((x + start * sx).0, y.0);
+        pb.line_to((x + (start + len) * sx).0, y.0);
+        pb.move_to(x.0, (y + start * sy).0);
+        pb.line_to(x.0, (y + (start + len) * sy).0);
+    }
+    if let Some(path) = pb.finish() {
+        surface.draw_path(&path);
+    }
+    surface.set_stroke(None);
+}
+
+/// A krilla rectangle.
+fn kr_rect(r: Rect) -> Option<krilla::geom::Rect> {
+    krilla::geom::Rect::from_xywh(r.x.0, r.y.0, r.w.0, r.h.0)
+}
+
+/// Draws a run of glyphs with its baseline at `baseline`, its frame's left edge at `x`.
+fn draw_run(
+    press: &Press,
+    surface: &mut Surface,
+    run: &LineRun,
+    x: Pt,
+    baseline: Pt,
+) -> Result<()> {
+    if run.glyphs.is_empty() {
+        return Ok(());
+    }
+    let size = run.style.size.0;
+    let glyphs: Vec<KrillaGlyph> = run
+        .glyphs
+        .iter()
+        .map(|g| {
+            KrillaGlyph::new(
+                GlyphId::new(u32::from(g.id)),
+                g.advance / size,
+                g.x_offset / size,
+                g.y_offset / size,
+                0.0,
+                g.range.clone(),
+                None,
+            )
+        })
+        .collect();
+    surface.set_fill(Some(press.fill(&run.style.color)?));
+    let font = press.doc.fonts.face(run.style.face).pdf_font.clone();
+    surface.draw_glyphs(
+        Point::from_xy((x + run.x).0, baseline.0),
+        &glyphs,
+        font,
+        &run.text,
+        size,
+        false,
+    );
+    Ok(())
+}
+
+/// A closed rectangle path.
+fn rect_path(r: Rect) -> Option<krilla::geom::Path> {
+    let mut pb = PathBuilder::new();
+    pb.push_rect(krilla::geom::Rect::from_xywh(r.x.0, r.y.0, r.w.0, r.h.0)?);
+    pb.finish()
+}
+
+/// Parses `#rrggbb`.
+pub fn parse_rgb(text: &str) -> Option<rgb::Color> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some(rgb::Color::new(c(0)?, c(2)?, c(4)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unix_time_to_civil_date() {
+        assert_eq!(
+            Timestamp::from_unix(0),
+            Timestamp {
+                year: 1970,
+                month: 1,
+                day: 1,
+                time: (0, 0, 0)
+            }
+        );
+        let t = Timestamp::from_unix(1_498_867_200); // 2017-07-01T00:00:00Z
+        assert_eq!((t.year, t.month, t.day), (2017, 7, 1));
+        let t = Timestamp::from_unix(951_827_696); // 2000-02-29T12:34:56Z
+        assert_eq!(
+            (t.year, t.month, t.day, t.time),
+            (2000, 2, 29, (12, 34, 56))
+        );
+    }
+
+    #[test]
+    fn the_suspects_flag_is_blanked_in_place() {
+        let pdf = b"<</Marked true/Suspects false>>".to_vec();
+        let out = without_suspects_flag(pdf.clone());
+        assert_eq!(out.len(), pdf.len());
+        assert_eq!(out, b"<</Marked true               >>".to_vec());
+    }
+
+    #[test]
+    fn rgb_swatches() {
+        assert!(parse_rgb("#1f6e78").is_some());
+        assert!(parse_rgb("1f6e78").is_none());
+        assert!(parse_rgb("#1f6e7").is_none());
+    }
+}

@@ -1,0 +1,144 @@
+//! PDF/X-4 for the print edition: what krilla does not write, added after it
+//! with lopdf — the output intent (GTS_PDFX with the press's ICC profile),
+//! `GTS_PDFXVersion` and `Trapped` in the document information and in the XMP
+//! metadata. krilla already writes PDF 1.6, ICC-based colour only, embedded
+//! fonts, and the trim and bleed boxes.
+
+use crate::error::{Error, Problem, Result};
+use crate::pages::Document;
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+use std::path::PathBuf;
+
+/// The PDF/X version this module makes.
+pub const PDFX_VERSION: &str = "PDF/X-4";
+
+/// Where the layout's print profile is.
+pub fn profile_path(doc: &Document) -> PathBuf {
+    crate::model::resolve(&doc.layout_file, &doc.layout.print.icc_profile)
+}
+
+/// Reads the layout's print profile.
+pub fn read_profile(doc: &Document) -> Result<Vec<u8>> {
+    let path = profile_path(doc);
+    std::fs::read(&path).map_err(|e| {
+        Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile")
+    })
+}
+
+/// Makes krilla's PDF a PDF/X-4 file for the layout's printing condition.
+pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
+    let profile = read_profile(doc)?;
+    let spec = &doc.layout.print;
+    let fail = |what: &str, e: lopdf::Error| {
+        Error::output(
+            Problem::new(format!(
+                "cannot make the print edition PDF/X-4 ({what}): {e}"
+            ))
+            .hint("this is a bug in maquette; please report it with the issue file"),
+        )
+    };
+    let mut pdf =
+        lopdf::Document::load_mem(&bytes).map_err(|e| fail("reading krilla's output", e))?;
+    let profile_id = find_profile(&pdf, &profile).unwrap_or_else(|| {
+        let mut dict = Dictionary::new();
+        dict.set("N", 4);
+        pdf.add_object(Stream::new(dict, profile.clone()))
+    });
+    let text = |s: &str| Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+    let mut intent = Dictionary::new();
+    intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
+    intent.set("S", Object::Name(b"GTS_PDFX".to_vec()));
+    intent.set(
+        "OutputConditionIdentifier",
+        text(&spec.output_condition_identifier),
+    );
+    intent.set("OutputCondition", text(&spec.output_condition));
+    intent.set("Info", text(&spec.output_condition));
+    intent.set("RegistryName", text(&spec.registry));
+    intent.set("DestOutputProfile", Object::Reference(profile_id));
+    let intent_id = pdf.add_object(intent);
+    pdf.catalog_mut()
+        .map_err(|e| fail("finding the catalog", e))?
+        .set(
+            "OutputIntents",
+            Object::Array(vec![Object::Reference(intent_id)]),
+        );
+
+    let info_id = match pdf.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => id,
+        Err(_) => {
+            let id = pdf.add_object(Dictionary::new());
+            pdf.trailer.set("Info", Object::Reference(id));
+            id
+        }
+    };
+    let info = pdf
+        .get_dictionary_mut(info_id)
+        .map_err(|e| fail("reading the document information", e))?;
+    info.set("GTS_PDFXVersion", text(PDFX_VERSION));
+    info.set("Trapped", Object::Name(b"False".to_vec()));
+
+    let metadata_id = pdf
+        .catalog()
+        .and_then(|c| c.get(b"Metadata"))
+        .and_then(Object::as_reference)
+        .map_err(|e| fail("finding the XMP metadata", e))?;
+    let stream = pdf
+        .get_object_mut(metadata_id)
+        .and_then(Object::as_stream_mut)
+        .map_err(|e| fail("reading the XMP metadata", e))?;
+    let xmp = stream
+        .decompressed_content()
+        .unwrap_or_else(|_| stream.content.clone());
+    let xmp = add_pdfx_to_xmp(&String::from_utf8_lossy(&xmp));
+    stream.dict.remove(b"Filter");
+    stream.dict.remove(b"DecodeParms");
+    stream.set_content(xmp.into_bytes());
+
+    let mut out = Vec::with_capacity(bytes.len() + profile.len());
+    pdf.save_to(&mut out)
+        .map_err(|e| fail("writing", lopdf::Error::IO(e)))?;
+    Ok(out)
+}
+
+/// The ICC stream krilla wrote for the CMYK colour space, if it is the profile.
+fn find_profile(pdf: &lopdf::Document, profile: &[u8]) -> Option<ObjectId> {
+    pdf.objects.iter().find_map(|(id, obj)| {
+        let stream = obj.as_stream().ok()?;
+        let n = stream.dict.get(b"N").and_then(Object::as_i64).ok()?;
+        let data = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        (n == 4 && data == profile).then_some(*id)
+    })
+}
+
+/// The XMP packet with the PDF/X version and the trapping state added.
+fn add_pdfx_to_xmp(xmp: &str) -> String {
+    let description = format!(
+        "<rdf:Description rdf:about=\"\" xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\" \
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\
+         <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>\
+         <pdf:Trapped>False</pdf:Trapped></rdf:Description>"
+    );
+    match xmp.rfind("</rdf:RDF>") {
+        Some(i) => format!("{}{description}{}", &xmp[..i], &xmp[i..]),
+        None => xmp.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xmp_gets_the_pdfx_version_inside_its_rdf() {
+        let xmp = "<?xpacket begin?><x:xmpmeta><rdf:RDF><rdf:Description rdf:about=\"\"/></rdf:RDF></x:xmpmeta>";
+        let out = add_pdfx_to_xmp(xmp);
+        let version = out
+            .find("<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>")
+            .unwrap();
+        assert!(version < out.find("</rdf:RDF>").unwrap());
+        assert!(out.contains("<pdf:Trapped>False</pdf:Trapped>"));
+    }
+}

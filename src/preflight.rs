@@ -1,0 +1,158 @@
+//! Preflight: what would stop a print shop or an accessibility audit, found
+//! before a PDF is written — overset stories, characters a font lacks, images
+//! too coarse for their size or without alternative text, fonts that may not
+//! be embedded, colours with no CMYK definition.
+
+use crate::images::Picture;
+use crate::pages::{Document, Mark};
+use std::fmt;
+
+/// Resolution below which an image is flagged (ppi at its placed size).
+pub const GOOD_PPI: f32 = 300.0;
+/// Resolution below which an image cannot go to print (ppi at its placed size).
+pub const MIN_PRINT_PPI: f32 = 150.0;
+
+/// One of the two PDFs made from an issue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Edition {
+    /// Downloaded and e-mailed: RGB, tagged PDF/UA-1, links and bookmarks.
+    Web,
+    /// For the print shop: CMYK, PDF/X-4, bleed and crop marks.
+    Print,
+}
+
+impl Edition {
+    /// The edition's name, as the command line spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Edition::Web => "web",
+            Edition::Print => "print",
+        }
+    }
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth a look; the PDF is still written.
+    Warning,
+    /// The PDF of the editions concerned is not written.
+    Error,
+}
+
+/// Something the preflight found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// How serious it is.
+    pub severity: Severity,
+    /// The editions it concerns (both when empty).
+    pub editions: Vec<Edition>,
+    /// What and where, and what to do.
+    pub message: String,
+}
+
+impl Finding {
+    /// An error for every edition.
+    pub fn error(message: impl Into<String>) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            editions: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    /// A warning for every edition.
+    pub fn warning(message: impl Into<String>) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            editions: Vec::new(),
+            message: message.into(),
+        }
+    }
+
+    /// The same finding, for one edition only.
+    pub fn only(mut self, edition: Edition) -> Finding {
+        self.editions = vec![edition];
+        self
+    }
+
+    /// Does it concern this edition?
+    pub fn concerns(&self, edition: Edition) -> bool {
+        self.editions.is_empty() || self.editions.contains(&edition)
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let editions = match self.editions.as_slice() {
+            [] => String::new(),
+            list => format!(
+                " [{}]",
+                list.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ")
+            ),
+        };
+        write!(f, "{severity}{editions}: {}", self.message)
+    }
+}
+
+/// The checks that need the laid-out pages: image resolution, CMYK swatches, embeddable fonts.
+pub fn check_document(doc: &Document) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (page, p) in doc.pages.iter().enumerate() {
+        for mark in &p.marks {
+            let Mark::Image { image, rect, .. } = mark else {
+                continue;
+            };
+            let loaded = doc.images.get(*image);
+            if matches!(loaded.picture, Picture::Svg(_)) {
+                continue;
+            }
+            let inches = rect.w.0 / 72.0;
+            let ppi = loaded.width / inches;
+            let place = format!(
+                "{} on page {}: {:.0} ppi at its placed width of {:.1} mm",
+                loaded.path.display(),
+                page + 1,
+                ppi,
+                rect.w.to_mm().0
+            );
+            if ppi < MIN_PRINT_PPI {
+                out.push(
+                    Finding::error(format!("{place}, below the {MIN_PRINT_PPI:.0} ppi print needs; give a larger image"))
+                        .only(Edition::Print),
+                );
+                out.push(
+                    Finding::warning(format!("{place}, below {GOOD_PPI:.0} ppi"))
+                        .only(Edition::Web),
+                );
+            } else if ppi < GOOD_PPI {
+                out.push(Finding::warning(format!(
+                    "{place}, below the {GOOD_PPI:.0} ppi print asks for"
+                )));
+            }
+        }
+    }
+    for (name, swatch) in &doc.layout.swatches {
+        if swatch.cmyk.is_none() {
+            out.push(
+                Finding::error(format!(
+                    "swatch `{name}` has only an RGB value; give it `cmyk` percentages in the layout for print"
+                ))
+                .only(Edition::Print),
+            );
+        }
+    }
+    for face in doc.fonts.faces() {
+        if !face.embeddable {
+            out.push(Finding::error(format!(
+                "{}: the font's licence flags (OS/2 fsType) forbid embedding it; choose a font whose licence allows embedding",
+                face.path.display()
+            )));
+        }
+    }
+    out
+}
