@@ -20,7 +20,6 @@ use krilla::color::{cmyk, rgb, Color};
 use krilla::configure::{Accessibility, ConfigurationBuilder, PdfVersion};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Size, Transform};
-use krilla::icc::ICCProfile;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::num::NormalizedF32;
 use krilla::outline::{Outline, OutlineNode};
@@ -132,7 +131,7 @@ type FoundLink = (Rect, String, Option<tags::PendingLink>);
 pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
     let print = edition == Edition::Print;
     let settings = if print {
-        print_settings(doc)?
+        print_settings()?
     } else {
         web_settings()?
     };
@@ -253,25 +252,20 @@ fn web_settings() -> Result<SerializeSettings> {
     })
 }
 
-/// Print edition: PDF 1.6, no device-dependent colour but the press's CMYK profile.
-fn print_settings(doc: &Document) -> Result<SerializeSettings> {
-    let profile = pdfx::read_profile(doc)?;
-    let cmyk = ICCProfile::<4>::new(&profile).ok_or_else(|| {
-        Error::input(
-            Problem::new("the print profile is not a CMYK ICC profile")
-                .in_file(&pdfx::profile_path(doc))
-                .at("print.icc_profile")
-                .hint("name a CMYK output profile (.icc) such as FOGRA39L_coated.icc"),
-        )
-    })?;
+/// Print edition: PDF 1.6, CMYK swatches as DeviceCMYK (characterised by the
+/// output intent's profile, which [`pdfx`] adds), RGB images and drawings
+/// ICC-based (sRGB), never DeviceRGB.
+fn print_settings() -> Result<SerializeSettings> {
     let configuration = ConfigurationBuilder::new()
         .with_version(PdfVersion::Pdf16)
         .finish()
         .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF 1.6: {e:?}"))))?;
+    // With `no_device_cs` and no CMYK profile, krilla writes RGB and grey as
+    // ICC-based colour and CMYK as DeviceCMYK: pure 100 % K black text.
     Ok(SerializeSettings {
         configuration,
         no_device_cs: true,
-        cmyk_profile: Some(cmyk),
+        cmyk_profile: None,
         xmp_metadata: true,
         enable_tagging: false,
         ..SerializeSettings::default()
