@@ -392,8 +392,8 @@ fn draw_mark(
                 }
                 s.pop();
             });
-            if let (Some(id), Some(origin)) = (id, origin) {
-                tags.add(origin, id, false, false);
+            if let (Some(id), Some(origin), Some(alt)) = (id, origin, alt) {
+                tags.add_figure(origin, id, alt);
             }
         }
     }

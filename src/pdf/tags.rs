@@ -21,9 +21,19 @@ enum Piece {
 /// Tagged content, gathered in drawing order, keyed by where it belongs.
 #[derive(Default)]
 pub struct Collector {
-    front: Vec<(bool, Identifier)>,
+    front: Vec<(Front, Identifier)>,
     labels: HashMap<usize, Vec<Identifier>>,
     blocks: HashMap<(usize, usize), Vec<Piece>>,
+}
+
+/// What a piece of front matter is.
+enum Front {
+    /// The document's title.
+    Title,
+    /// Text read before the stories.
+    Text,
+    /// An image, with its alternative text.
+    Figure(String),
 }
 
 /// A link waiting for its annotation: where its piece is.
@@ -45,7 +55,8 @@ impl Collector {
         match origin {
             Origin::Artifact => None,
             Origin::Front { title } => {
-                self.front.push((title, id));
+                self.front
+                    .push((if title { Front::Title } else { Front::Text }, id));
                 None
             }
             Origin::Label { story } => {
@@ -68,6 +79,16 @@ impl Collector {
         }
     }
 
+    /// Records a drawn image with its alternative text.
+    pub fn add_figure(&mut self, origin: Origin, id: Identifier, alt: &str) {
+        match origin {
+            Origin::Front { .. } => self.front.push((Front::Figure(alt.to_string()), id)),
+            other => {
+                self.add(other, id, false, false);
+            }
+        }
+    }
+
     /// Attaches a link annotation to the link text it belongs to.
     pub fn attach(&mut self, pending: PendingLink, annotation: Identifier) {
         if let Some(Piece::Link(_, slot)) = self
@@ -84,12 +105,12 @@ impl Collector {
         let mut tree = TagTree::new();
         // The title first: PDF/UA wants H1 to be the first heading.
         let mut front = std::mem::take(&mut self.front);
-        front.sort_by_key(|(is_title, _)| !is_title);
-        for (is_title, id) in front {
-            let tag: krilla::tagging::TagKind = if is_title {
-                Tag::Hn(level(1), Some(title.to_string())).into()
-            } else {
-                Tag::P.into()
+        front.sort_by_key(|(kind, _)| !matches!(kind, Front::Title));
+        for (kind, id) in front {
+            let tag: krilla::tagging::TagKind = match kind {
+                Front::Title => Tag::Hn(level(1), Some(title.to_string())).into(),
+                Front::Text => Tag::P.into(),
+                Front::Figure(alt) => Tag::Figure(Some(alt)).into(),
             };
             tree.push(TagGroup::with_children(tag, vec![id.into()]));
         }
