@@ -6,6 +6,8 @@
 //! (runs of different styles are seen as one text), so a rule applies even
 //! across a change of style.
 
+use crate::model::issue::FRENCH_MONTHS;
+
 /// Narrow no-break space (« espace fine insécable »): before ; ! ? %, in numbers.
 pub const NARROW_NBSP: char = '\u{202F}';
 /// No-break word space (« espace insécable »): before :, inside « », after n°, M.
@@ -163,38 +165,10 @@ fn abbreviation_space(chars: &[(char, usize)], i: usize) -> bool {
         || (is_digit(c(-1)) && unit_or_month_follows(chars, i + 1))
 }
 
-/// Units and month names that stay with the number before them.
-const UNITS_AND_MONTHS: [&str; 30] = [
-    "km",
-    "m",
-    "cm",
-    "mm",
-    "m²",
-    "km²",
-    "ha",
-    "kg",
-    "g",
-    "t",
-    "l",
-    "L",
-    "€",
-    "$",
-    "min",
-    "s",
-    "kWh",
-    "MW",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+/// Units that stay with the number before them (as do the months).
+const UNITS: [&str; 18] = [
+    "km", "m", "cm", "mm", "m²", "km²", "ha", "kg", "g", "t", "l", "L", "€", "$", "min", "s",
+    "kWh", "MW",
 ];
 
 /// Does a unit or a month name stand at `start`, as a whole word?
@@ -204,7 +178,7 @@ fn unit_or_month_follows(chars: &[(char, usize)], start: usize) -> bool {
         .map(|x| x.0)
         .take_while(|c| c.is_alphanumeric() || "²€$".contains(*c))
         .collect();
-    UNITS_AND_MONTHS.contains(&word.as_str())
+    UNITS.contains(&word.as_str()) || FRENCH_MONTHS.contains(&word.as_str())
 }
 
 #[cfg(test)]

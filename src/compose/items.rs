@@ -66,6 +66,26 @@ pub struct Items {
 }
 
 impl Items {
+    /// Ends a line here, its rest left blank: a forced break or the paragraph's end.
+    fn end_line(&mut self) {
+        self.push(
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Source::None,
+        );
+        self.push(
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITE_PENALTY,
+                flagged: false,
+            },
+            Source::None,
+        );
+    }
+
     fn push(&mut self, item: Item, source: Source) {
         debug_assert!(self.hang_left.is_empty(), "hanging is computed last");
         self.items.push(item);
@@ -157,22 +177,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
                 Source::Glyphs(first, g1),
             );
         } else if forced || (opportunity == BreakOpportunity::Mandatory && pos == text.len()) {
-            out.push(
-                Item::Glue {
-                    width: 0.0,
-                    stretch: FILL,
-                    shrink: 0.0,
-                },
-                Source::None,
-            );
-            out.push(
-                Item::Penalty {
-                    width: 0.0,
-                    cost: -INFINITE_PENALTY,
-                    flagged: false,
-                },
-                Source::None,
-            );
+            out.end_line();
         } else if content_end > g0 {
             let hyphen = content.ends_with(['-', '\u{2010}']);
             let name = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
@@ -195,22 +200,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
         }
     }
     if !matches!(out.items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITE_PENALTY) {
-        out.push(
-            Item::Glue {
-                width: 0.0,
-                stretch: FILL,
-                shrink: 0.0,
-            },
-            Source::None,
-        );
-        out.push(
-            Item::Penalty {
-                width: 0.0,
-                cost: -INFINITE_PENALTY,
-                flagged: false,
-            },
-            Source::None,
-        );
+        out.end_line();
     }
     if opts.hang {
         hanging(text, glyphs, opts, &mut out);

@@ -68,6 +68,22 @@ impl StoryText {
     }
 }
 
+/// The months in French, as they are written in running text.
+pub const FRENCH_MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A calendar date as given in the issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
@@ -97,20 +113,6 @@ impl Date {
 
     /// The month's name in the given language (French and English known).
     pub fn month_name(&self, language: &str) -> &'static str {
-        const FR: [&str; 12] = [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ];
         const EN: [&str; 12] = [
             "January",
             "February",
@@ -125,7 +127,11 @@ impl Date {
             "November",
             "December",
         ];
-        let names = if language.starts_with("fr") { &FR } else { &EN };
+        let names = if language.starts_with("fr") {
+            &FRENCH_MONTHS
+        } else {
+            &EN
+        };
         names[usize::from(self.month - 1)]
     }
 }
