@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 
 /// Pages a chain may grow to before the run stops: a runaway story, not a letter.
 pub const MAX_PAGES: usize = 500;
+/// How far a line may go past its frame's edge before it is reported (hanging punctuation goes a little).
+const OVERFULL_TOLERANCE: Pt = Pt(2.0);
 /// How close to the trim edge a side must be to count as touching it.
 const EDGE_TOLERANCE: Pt = Pt(0.1);
 /// Gap between a caption's bar and its text.
@@ -213,6 +215,7 @@ pub fn compose(
         )?;
         let slot = |k: usize| chain_slot(&layout, &frames, k);
         let result = flow::pour_story(&story.blocks, &slot, chain.balance);
+        findings.extend(overfull(&s.name, &story, &result.filled, issue_file));
         if result.end.block < story.blocks.len() {
             findings.push(overset(
                 &s.name,
@@ -722,6 +725,38 @@ fn overset(
         blocks.info.len(),
         left[0].line
     ))
+}
+
+/// Lines wider than their frame (a word too long to break): one warning per block.
+fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut reported = Vec::new();
+    for f in filled {
+        for placed in &f.placed {
+            let Placed::Line { block, line, .. } = placed else {
+                continue;
+            };
+            let right = line
+                .runs
+                .iter()
+                .map(|r| r.x + r.width)
+                .fold(Pt::ZERO, Pt::max);
+            let over = right - f.slot.area.w;
+            if over > OVERFULL_TOLERANCE && !reported.contains(block) {
+                reported.push(*block);
+                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                let start: String = text.chars().take(30).collect();
+                out.push(Finding::warning(format!(
+                    "{}: story `{story}`, Markdown line {}: a line sticks out of its frame by {:.1} mm (« {start}… »); \
+                     a word too long for the column: shorten it or give it a hyphen",
+                    issue_file.display(),
+                    blocks.info[*block].line,
+                    over.to_mm().0
+                )));
+            }
+        }
+    }
+    out
 }
 
 /// The sides of a rectangle that run into the bleed: those on the trim edge, if it bleeds.

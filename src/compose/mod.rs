@@ -318,7 +318,10 @@ impl Prepared {
             }
             _ => None,
         };
-        let justify = self.align == Align::Justify && totals.stretch < FILL / 2.0;
+        // A paragraph's last line keeps its natural spacing, unless the breaker
+        // chose to shrink it to fit.
+        let justify =
+            self.align == Align::Justify && (totals.stretch < FILL / 2.0 || natural > measure);
         let (letters, ratio) = if justify {
             totals.fit(natural, measure, 0.0)
         } else {
