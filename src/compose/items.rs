@@ -34,8 +34,9 @@ pub const NAME_BREAK_PENALTY: f32 = 50.0;
 /// Cost of other breaks without a space (after a dash or slash).
 pub const OTHER_BREAK_PENALTY: f32 = 20.0;
 /// Cost of ending a line after a one-letter word (« à ») or a number
-/// (« 7 | mars »): as much as three hyphens, so only done to avoid a bad line.
-pub const SHORT_WORD_BREAK_PENALTY: f32 = 150.0;
+/// (« 7 | mars »): its demerits match a line of badness 300, so only done to
+/// avoid a line looser than that.
+pub const SHORT_WORD_BREAK_PENALTY: f32 = 300.0;
 /// Letters kept before a hyphenation point (French rule: at least 2).
 pub const LEFT_HYPHEN_MIN: usize = 2;
 /// Letters kept after a hyphenation point (French rule: at least 3).
