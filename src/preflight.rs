@@ -99,6 +99,34 @@ impl fmt::Display for Finding {
     }
 }
 
+/// What a vector drawing's colours become in print.
+fn drawing_colors(doc: &Document, tree: &usvg::Tree, name: &str) -> Vec<Finding> {
+    if !crate::pdf::vector::is_flat(tree) {
+        return vec![Finding::warning(format!(
+            "{name}: the drawing has gradients, images, text or effects; the print edition keeps it in \
+             colour-managed RGB (use flat colours to have it in CMYK)"
+        ))
+        .only(Edition::Print)];
+    }
+    let known = |c: &str| {
+        doc.layout
+            .swatches
+            .values()
+            .any(|s| s.rgb.eq_ignore_ascii_case(c) && s.cmyk.is_some())
+    };
+    crate::pdf::vector::colors(tree)
+        .into_iter()
+        .filter(|c| !known(c))
+        .map(|c| {
+            Finding::warning(format!(
+                "{name}: the drawing's colour {c} is no swatch of the layout; the print edition converts it to \
+                 CMYK by formula — add a swatch with this `rgb` and its `cmyk`"
+            ))
+            .only(Edition::Print)
+        })
+        .collect()
+}
+
 /// The checks that need the laid-out pages: image resolution, CMYK swatches, embeddable fonts.
 pub fn check_document(doc: &Document) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -108,7 +136,12 @@ pub fn check_document(doc: &Document) -> Vec<Finding> {
                 continue;
             };
             let loaded = doc.images.get(*image);
-            if matches!(loaded.picture, Picture::Svg(_)) {
+            if let Picture::Svg(tree) = &loaded.picture {
+                out.extend(drawing_colors(
+                    doc,
+                    tree,
+                    &loaded.path.display().to_string(),
+                ));
                 continue;
             }
             let inches = rect.w.0 / 72.0;

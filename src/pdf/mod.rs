@@ -6,6 +6,7 @@
 
 mod pdfx;
 mod tags;
+pub mod vector;
 
 use crate::compose::LineRun;
 use crate::error::{Error, Problem, Result};
@@ -112,6 +113,21 @@ impl Press<'_> {
             }
             _ => rgb.into(),
         })
+    }
+
+    /// A drawing's RGB colour in this edition: in print, the CMYK of the swatch
+    /// with this RGB, or a conversion by formula when there is none.
+    fn drawing_color(&self, r: u8, g: u8, b: u8) -> Color {
+        let swatch = self.doc.layout.swatches.values().find(|s| {
+            parse_rgb(&s.rgb).is_some_and(|c| (c.red(), c.green(), c.blue()) == (r, g, b))
+                && s.cmyk.is_some()
+        });
+        let [c, m, y, k] = match swatch.and_then(|s| s.cmyk) {
+            Some(cmyk) => cmyk.map(|v| v / 100.0),
+            None => naive_cmyk(r, g, b),
+        };
+        let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+        cmyk::Color::new(byte(c), byte(m), byte(y), byte(k)).into()
     }
 
     /// A fill of a swatch's colour.
@@ -386,6 +402,11 @@ fn draw_mark(
                 s.push_transform(&Transform::from_translate(rect.x.0, rect.y.0));
                 match &loaded.picture {
                     Picture::Raster(img) => s.draw_image(img.clone(), size),
+                    Picture::Svg(tree) if !web && vector::is_flat(tree) => {
+                        vector::draw(s, tree, rect.w.0, rect.h.0, &|r, g, b| {
+                            press.drawing_color(r, g, b)
+                        });
+                    }
                     Picture::Svg(tree) => {
                         s.draw_svg(tree, size, SvgSettings::default());
                     }
@@ -470,6 +491,21 @@ fn crop_marks(surface: &mut Surface, doc: &Document, offset: Pt) {
         surface.draw_path(&path);
     }
     surface.set_stroke(None);
+}
+
+/// CMYK (0–1) from RGB by the usual formula, for drawing colours with no swatch.
+pub fn naive_cmyk(r: u8, g: u8, b: u8) -> [f32; 4] {
+    let [r, g, b] = [r, g, b].map(|v| f32::from(v) / 255.0);
+    let k = 1.0 - r.max(g).max(b);
+    if k >= 1.0 {
+        return [0.0, 0.0, 0.0, 1.0];
+    }
+    [
+        (1.0 - r - k) / (1.0 - k),
+        (1.0 - g - k) / (1.0 - k),
+        (1.0 - b - k) / (1.0 - k),
+        k,
+    ]
 }
 
 /// A krilla rectangle.

@@ -1,7 +1,10 @@
 //! Helpers shared by the integration tests: running `maquette` and the real
-//! PDF tools (poppler-utils, qpdf), per-test temporary folders, and copies of
-//! the shipped example issue that can be mutated to inject one fault.
+//! PDF tools (poppler-utils, qpdf, Ghostscript), per-test temporary folders,
+//! and copies of the shipped example issue that can be mutated to inject one
+//! fault.
 
+pub mod content;
+pub mod pages;
 pub mod qpdf;
 pub mod words;
 
@@ -122,6 +125,35 @@ pub fn assert_success(output: &Output, what: &str) {
     );
 }
 
+/// The package that provides one of the real tools the tests run.
+fn package_of(tool: &str) -> &'static str {
+    match tool {
+        "qpdf" => "qpdf",
+        "gs" => "ghostscript",
+        _ => "poppler-utils",
+    }
+}
+
+/// Runs one of the real PDF tools, whatever its exit status, and returns
+/// its output; fails the test, saying what to install, when it is not there.
+pub fn tool_output<I, S>(name: &str, args: I) -> Output
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    match Command::new(name).args(args).output() {
+        Ok(output) => output,
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            let package = package_of(name);
+            panic!(
+                "`{name}` is not installed: these tests check the PDF with real tools, \
+                 install {package} (e.g. `apt-get install {package}`)"
+            )
+        }
+        Err(e) => panic!("cannot run `{name}`: {e}"),
+    }
+}
+
 /// Runs one of the real PDF tools and returns its standard output; fails the
 /// test, saying what to install, when the tool is not there.
 pub fn tool<I, S>(name: &str, args: I) -> String
@@ -129,21 +161,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let output = match Command::new(name).args(args).output() {
-        Ok(output) => output,
-        Err(e) if e.kind() == ErrorKind::NotFound => {
-            let package = if name == "qpdf" {
-                "qpdf"
-            } else {
-                "poppler-utils"
-            };
-            panic!(
-                "`{name}` is not installed: these tests check the PDF with real tools, \
-                 install {package} (e.g. `apt-get install {package}`)"
-            )
-        }
-        Err(e) => panic!("cannot run `{name}`: {e}"),
-    };
+    let output = tool_output(name, args);
     assert_success(&output, name);
     String::from_utf8(output.stdout)
         .unwrap_or_else(|e| panic!("`{name}` printed something that is not UTF-8: {e}"))
@@ -196,8 +214,9 @@ pub fn write_json(dir: &TestDir, name: &str, value: &Value) -> PathBuf {
     path
 }
 
-/// The example layout as JSON, with every font and image path made absolute
-/// (they are relative to the layout file), so that a copy can live anywhere.
+/// The example layout as JSON, with every font and image path and the print
+/// colour profile's path made absolute (they are relative to the layout
+/// file), so that a copy can live anywhere.
 pub fn example_layout() -> Value {
     let layout_path = example_layout_path();
     let layout_dir = layout_path.parent().unwrap().to_path_buf();
@@ -220,6 +239,12 @@ pub fn example_layout() -> Value {
                 absolute(file);
             }
         }
+    }
+    if let Some(profile) = layout
+        .get_mut("print")
+        .and_then(|p| p.get_mut("icc_profile"))
+    {
+        absolute(profile);
     }
     layout
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::tool;
+use super::{assert_success, tool, tool_output};
 
 /// A PDF as `qpdf --json --json-key=…` describes it.
 pub struct QpdfJson {
@@ -66,11 +66,19 @@ impl QpdfJson {
 
     /// The page objects, in order.
     pub fn pages(&self) -> Vec<&Value> {
+        self.page_references()
+            .into_iter()
+            .map(|reference| self.object(reference))
+            .collect()
+    }
+
+    /// The references of the page objects ("12 0 R"), in order.
+    pub fn page_references(&self) -> Vec<&str> {
         self.json["pages"]
             .as_array()
             .expect("qpdf --json lists no pages")
             .iter()
-            .map(|page| self.object(page["object"].as_str().unwrap()))
+            .map(|page| page["object"].as_str().unwrap())
             .collect()
     }
 
@@ -86,6 +94,26 @@ impl QpdfJson {
         walk(&self.json["outlines"], &mut entries);
         entries
     }
+}
+
+/// The decoded data of the stream `reference` ("12 0 R"), as
+/// `qpdf --show-object --filtered-stream-data` prints it.
+#[allow(dead_code)] // not every test crate reads stream data
+pub fn stream_data(pdf: &Path, reference: &str) -> Vec<u8> {
+    let number = reference
+        .strip_suffix(" R")
+        .unwrap_or(reference)
+        .replace(' ', ",");
+    let output = tool_output(
+        "qpdf",
+        [
+            format!("--show-object={number}").as_ref(),
+            "--filtered-stream-data".as_ref(),
+            pdf.as_os_str(),
+        ],
+    );
+    assert_success(&output, &format!("qpdf --show-object={number}"));
+    output.stdout
 }
 
 fn is_reference(s: &str) -> bool {
