@@ -411,7 +411,8 @@ fn unhyphenated_split(
     let rest = alt.get(pos.line..)?;
     let ok = same_start
         && split_point(fit, rest.len(), pos.line == 0) == take
-        && rest.get(take - 1).is_some_and(|l| !l.splits_word);
+        && rest.get(take - 1).is_some_and(|l| !l.splits_word)
+        && rest.iter().all(|l| !l.overfull);
     ok.then(|| (set, rest.to_vec()))
 }
 

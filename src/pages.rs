@@ -17,8 +17,6 @@ use std::path::{Path, PathBuf};
 
 /// Pages a chain may grow to before the run stops: a runaway story, not a letter.
 pub const MAX_PAGES: usize = 500;
-/// How far a line may go past its frame's edge before it is reported (hanging punctuation goes a little).
-const OVERFULL_TOLERANCE: Pt = Pt(2.0);
 /// How close to the trim edge a side must be to count as touching it.
 const EDGE_TOLERANCE: Pt = Pt(0.1);
 /// Gap between a caption's bar and its text.
@@ -742,7 +740,7 @@ fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -
                 .map(|r| r.x + r.width)
                 .fold(Pt::ZERO, Pt::max);
             let over = right - f.slot.area.w;
-            if over > OVERFULL_TOLERANCE && !reported.contains(block) {
+            if line.overfull && !reported.contains(block) {
                 reported.push(*block);
                 let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
                 let start: String = text.chars().take(30).collect();

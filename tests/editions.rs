@@ -1276,10 +1276,37 @@ fn editions_default_output_names() {
 fn check_passes_the_example() {
     let report = check(&example_issue_path(), None);
     report.assert_exit(0);
-    assert_eq!(report.counts().0, 0, "{report}");
+    assert_eq!(
+        report.counts(),
+        (0, 0),
+        "no error and no warning expected\n{report}"
+    );
     assert!(
         report.summary().ends_with("for the web and print editions"),
         "the default check should cover both editions\n{report}"
+    );
+}
+
+/// A word too long for its column is reported, with the story and its Markdown line.
+#[test]
+fn check_reports_a_line_wider_than_its_frame() {
+    let dir = TestDir::new("check_reports_a_line_wider_than_its_frame");
+    let mut issue = example_issue();
+    let main = story_lines_mut(&mut issue, "main");
+    main.insert(
+        2,
+        "Voici un mot trop long : AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA."
+            .into(),
+    );
+    main.insert(3, "".into());
+    let issue = write_json(&dir, "issue.json", &issue);
+    let report = check(&issue, None);
+    report.assert_exit(0);
+    assert!(
+        report
+            .find("warning", &["`main`", "line 3", "sticks out"])
+            .is_some(),
+        "no warning about the overfull line\n{report}"
     );
 }
 

@@ -124,6 +124,8 @@ pub struct Line {
     pub hyphenated: bool,
     /// Whether it ends inside a word (hyphenated, or at a compound's hyphen or in a URL).
     pub splits_word: bool,
+    /// Whether it is wider than the measure even with its spaces shrunk all they may.
+    pub overfull: bool,
     /// How much its spaces stretched (positive) or shrank (negative), as TeX's glue ratio.
     pub ratio: f32,
     /// The item the next line starts at (to re-break the rest at another width).
@@ -318,15 +320,16 @@ impl Prepared {
             }
             _ => None,
         };
-        // A paragraph's last line keeps its natural spacing, unless the breaker
-        // chose to shrink it to fit.
-        let justify =
-            self.align == Align::Justify && (totals.stretch < FILL / 2.0 || natural > measure);
+        // Justified lines fill the measure; any line too long for it (a ragged
+        // or last line the breaker shrank) shrinks as far as it may.
+        let too_long = natural > measure;
+        let justify = (self.align == Align::Justify && totals.stretch < FILL / 2.0) || too_long;
         let (letters, ratio) = if justify {
             totals.fit(natural, measure, 0.0)
         } else {
             (0.0, 0.0)
         };
+        let overfull = too_long && !(ratio >= -1.0 - 1e-3);
         let ratio = if ratio.is_finite() {
             ratio.max(-1.0)
         } else {
@@ -355,7 +358,14 @@ impl Prepared {
             0.0
         };
         let space_scale = if justify && spaces > 0.0 {
-            1.0 + (measure - natural - ink * letter_scale) / spaces
+            let scale = 1.0 + (measure - natural - ink * letter_scale) / spaces;
+            // An overfull line shrinks its spaces no further than they may.
+            let floor = 1.0 - totals.shrink / spaces;
+            if overfull {
+                scale.max(floor)
+            } else {
+                scale
+            }
         } else {
             1.0
         };
@@ -442,6 +452,7 @@ impl Prepared {
             runs,
             hyphenated: hyphen.is_some(),
             splits_word: linebreak::splits_word(items, to),
+            overfull,
             ratio,
             next_item: to + 1,
         }

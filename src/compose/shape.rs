@@ -3,6 +3,7 @@
 use super::french::{NARROW_NBSP, NBSP};
 use super::RunStyle;
 use crate::fonts::{FaceId, FontSet};
+use std::collections::HashMap;
 
 /// Width of the narrow no-break space (before ; ! ? and in numbers), in em:
 /// the « fine » of French typography, about an eighth of an em. The font's own
@@ -63,6 +64,19 @@ pub struct Shaper<'f> {
     plans: Vec<rustybuzz::ShapePlan>,
     space_glyph: Vec<u16>,
     hyphens: Vec<(u16, f32)>,
+    language: rustybuzz::Language,
+    /// Words already shaped, by face: most words of an issue come back.
+    words: HashMap<(FaceId, Box<str>), Vec<Shaped>>,
+}
+
+/// A glyph of a shaped word, in font units, its cluster relative to the word.
+#[derive(Debug, Clone, Copy)]
+struct Shaped {
+    id: u16,
+    cluster: u32,
+    x_advance: i32,
+    x_offset: i32,
+    y_offset: i32,
 }
 
 impl<'f> Shaper<'f> {
@@ -99,6 +113,8 @@ impl<'f> Shaper<'f> {
             })
             .collect();
         Shaper {
+            words: HashMap::new(),
+            language: lang,
             fonts,
             faces,
             plans,
@@ -141,6 +157,33 @@ impl<'f> Shaper<'f> {
         }
     }
 
+    /// The glyphs of a word (no space in it) in a face, shaped once.
+    fn word(&mut self, face: FaceId, word: &str) -> &[Shaped] {
+        let key = (face, Box::<str>::from(word));
+        if !self.words.contains_key(&key) {
+            let mut buffer = rustybuzz::UnicodeBuffer::new();
+            buffer.push_str(word);
+            buffer.set_direction(rustybuzz::Direction::LeftToRight);
+            buffer.set_script(rustybuzz::script::LATIN);
+            buffer.set_language(self.language.clone());
+            let out = rustybuzz::shape_with_plan(&self.faces[face.0], &self.plans[face.0], buffer);
+            let glyphs = out
+                .glyph_infos()
+                .iter()
+                .zip(out.glyph_positions())
+                .map(|(info, pos)| Shaped {
+                    id: info.glyph_id as u16,
+                    cluster: info.cluster,
+                    x_advance: pos.x_advance,
+                    x_offset: pos.x_offset,
+                    y_offset: pos.y_offset,
+                })
+                .collect();
+            self.words.insert(key.clone(), glyphs);
+        }
+        &self.words[&key]
+    }
+
     /// Shapes text without line breaks.
     fn shape_piece(
         &mut self,
@@ -154,20 +197,40 @@ impl<'f> Shaper<'f> {
         if text.is_empty() {
             return;
         }
-        let face = &self.faces[style.face.0];
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(text);
-        buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        buffer.set_script(rustybuzz::script::LATIN);
-        buffer.set_language("fr".parse().expect("valid language tag"));
-        let shaped = rustybuzz::shape_with_plan(face, &self.plans[style.face.0], buffer);
+        // Words are shaped one at a time (and remembered); a space between
+        // them is the face's space glyph, its width set later.
+        let mut shaped: Vec<(usize, Shaped)> = Vec::with_capacity(text.len());
+        let mut start = 0;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if c != ' ' {
+                continue;
+            }
+            if start < i {
+                let glyphs = self.word(style.face, &text[start..i]);
+                shaped.extend(glyphs.iter().map(|g| (start + g.cluster as usize, *g)));
+            }
+            if i < text.len() {
+                let id = self.space_glyph[style.face.0];
+                shaped.push((
+                    i,
+                    Shaped {
+                        id,
+                        cluster: 0,
+                        x_advance: 0,
+                        x_offset: 0,
+                        y_offset: 0,
+                    },
+                ));
+            }
+            start = i + 1;
+        }
         let scale = style.size.0 / self.fonts.face(style.face).units_per_em;
         let space_em = self.fonts.face(style.face).space;
-        let infos = shaped.glyph_infos();
-        let positions = shaped.glyph_positions();
         let first = out.len();
-        for (info, pos) in infos.iter().zip(positions) {
-            let cluster = info.cluster as usize;
+        for &(cluster, g) in &shaped {
             let ch = text[cluster..].chars().next().unwrap_or(' ');
             let (kind, advance, id) = match ch {
                 ' ' => (
@@ -196,14 +259,14 @@ impl<'f> Shaper<'f> {
                     self.space_glyph[style.face.0],
                 ),
                 _ => {
-                    if info.glyph_id == 0 {
+                    if g.id == 0 {
                         missing.push(MissingGlyph {
                             character: ch,
                             offset: base + cluster,
                         });
                     }
-                    let adv = pos.x_advance as f32 * scale + style.tracking.0;
-                    (GlyphKind::Mark, adv, info.glyph_id as u16)
+                    let adv = g.x_advance as f32 * scale + style.tracking.0;
+                    (GlyphKind::Mark, adv, g.id)
                 }
             };
             out.push(Glyph {
@@ -211,8 +274,8 @@ impl<'f> Shaper<'f> {
                 start: (base + cluster) as u32,
                 end: 0,
                 advance,
-                x_offset: pos.x_offset as f32 * scale,
-                y_offset: pos.y_offset as f32 * scale,
+                x_offset: g.x_offset as f32 * scale,
+                y_offset: g.y_offset as f32 * scale,
                 run,
                 kind,
             });

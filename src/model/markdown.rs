@@ -74,7 +74,8 @@ pub struct Unsupported {
 
 /// Parses a story's Markdown into blocks.
 pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
-    let line_of = |offset: usize| source[..offset].matches('\n').count() + 1;
+    let newlines: Vec<usize> = source.match_indices('\n').map(|(i, _)| i).collect();
+    let line_of = |offset: usize| newlines.partition_point(|&n| n < offset) + 1;
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
     let (mut italic, mut strong) = (0u32, 0u32);
