@@ -329,7 +329,8 @@ impl Prepared {
         } else {
             (0.0, 0.0)
         };
-        let overfull = too_long && !(ratio >= -1.0 - 1e-3);
+        // The ratio is -inf when nothing can shrink.
+        let overfull = too_long && (ratio.is_nan() || ratio < -1.0 - 1e-3);
         let ratio = if ratio.is_finite() {
             ratio.max(-1.0)
         } else {
