@@ -265,9 +265,7 @@ pub fn break_lines(
         };
         let forced = cost <= -INFINITE_PENALTY;
         let splits_word = splits_word(items, i);
-        // Best candidate per fitness class: (demerits, node, ratio).
-        // Best candidate per fitness class (and per line number where a line's
-        // number matters): (class, line key, demerits, node, ratio).
+        // Best candidate per fitness class and key: (class, key, demerits, node, ratio).
         let mut best: Vec<(u8, u32, f32, usize, f32)> = Vec::with_capacity(4);
         let run_after = |n: &Node| if flagged { n.hyphen_run + 1 } else { 0 };
         let mut overfull_fallback: Option<(f32, usize, f32)> = None;
@@ -323,9 +321,14 @@ pub fn break_lines(
                 d += params.adj_demerits;
             }
             let total = node.demerits + d;
-            let key = params
+            // Nodes that differ in what they allow next are kept apart: the
+            // line number where one line is constrained, and the length of the
+            // hyphen ladder (a cheaper node at the ladder's limit must not hide
+            // one that may still hyphenate).
+            let line_key = params
                 .unhyphenated_line
                 .map_or(0, |l| (node.line + 1).min(l + 2));
+            let key = line_key * 4 + u32::from(run_after(&node).min(3));
             match best.iter_mut().find(|b| b.0 == class && b.1 == key) {
                 Some(b) if total < b.2 => *b = (class, key, total, a, ratio),
                 Some(_) => {}
