@@ -19,8 +19,6 @@ use std::path::{Path, PathBuf};
 pub const MAX_PAGES: usize = 500;
 /// How close to the trim edge a side must be to count as touching it.
 const EDGE_TOLERANCE: Pt = Pt(0.1);
-/// Gap between a caption's bar and its text.
-const RULE_LEFT_GAP: Pt = Pt(5.0);
 /// Width of a caption's bar.
 const RULE_LEFT_WIDTH: Pt = Pt(2.0);
 
@@ -648,7 +646,7 @@ fn frame_marks(
                     if let Some(rule) = style.and_then(|s| s.rule_left.clone()) {
                         let top = baseline - leading * flow::BASELINE_RATIO;
                         let rect = Rect {
-                            x: area.x - RULE_LEFT_GAP,
+                            x: area.x,
                             y: top,
                             w: RULE_LEFT_WIDTH,
                             h: leading,

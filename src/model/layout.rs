@@ -190,7 +190,8 @@ pub struct ParagraphStyle {
     /// Extra space between letters, in em.
     #[serde(default)]
     pub tracking_em: f32,
-    /// Draw a rule of this swatch at the left of the paragraph (a caption's bar).
+    /// Draw a bar of this swatch along the frame's left edge, beside the
+    /// paragraph (a caption's bar; give the style an `indent_pt` to clear it).
     pub rule_left: Option<String>,
 }
 
