@@ -2,7 +2,7 @@
 //! font with its Unicode map and carry bookmarks and metadata; the web
 //! edition is RGB, tagged and validated as PDF/UA-1, with links; the print
 //! edition is CMYK on the press's profile, with bleed, crop marks and page
-//! boxes, made PDF/X-4 by [`pdfx`]. The same document gives the same bytes.
+//! boxes, made PDF/X-4 by its `pdfx` step. The same document gives the same bytes.
 
 mod pdfx;
 mod tags;
