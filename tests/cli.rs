@@ -58,27 +58,7 @@ fn every_word_of_the_issue_is_in_the_pdf() {
 fn fonts_are_embedded_subset_and_mapped() {
     let dir = TestDir::new("fonts_are_embedded_subset_and_mapped");
     let pdf = render_example(&dir);
-    let listing = tool("pdffonts", [&pdf]);
-
-    // name, type, encoding, then: emb sub uni object-number generation.
-    // The type can have spaces ("CID TrueType"), so read the row from the right.
-    let rows: Vec<&str> = listing
-        .lines()
-        .skip_while(|line| !line.starts_with("---"))
-        .skip(1)
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    assert!(rows.len() >= 2, "expected at least 2 fonts:\n{listing}");
-    for row in rows {
-        let columns: Vec<&str> = row.split_whitespace().rev().collect();
-        assert!(columns.len() >= 7, "cannot read this pdffonts row: {row}");
-        let (uni, sub, emb) = (columns[2], columns[3], columns[4]);
-        assert_eq!(
-            (emb, sub, uni),
-            ("yes", "yes", "yes"),
-            "font not embedded/subset/mapped (emb sub uni): {row}"
-        );
-    }
+    assert_fonts_embedded_subset_mapped(&pdf);
 }
 
 /// qpdf finds no syntax or stream encoding error in the PDF.

@@ -866,24 +866,7 @@ fn print_crop_marks_outside_the_bleed_and_the_strip_bleeds() {
 fn print_fonts_are_embedded_subset_and_mapped() {
     let dir = TestDir::new("print_fonts_are_embedded_subset_and_mapped");
     let pdf = print_edition(&dir);
-    let listing = tool("pdffonts", [&pdf]);
-    let rows: Vec<&str> = listing
-        .lines()
-        .skip_while(|line| !line.starts_with("---"))
-        .skip(1)
-        .filter(|line| !line.trim().is_empty())
-        .collect();
-    assert!(rows.len() >= 2, "expected at least 2 fonts:\n{listing}");
-    for row in rows {
-        // Read from the right: the type can hold spaces (`CID TrueType`).
-        let columns: Vec<&str> = row.split_whitespace().rev().collect();
-        assert!(columns.len() >= 7, "cannot read this pdffonts row: {row}");
-        assert_eq!(
-            (columns[4], columns[3], columns[2]),
-            ("yes", "yes", "yes"),
-            "font not embedded/subset/mapped (emb sub uni): {row}"
-        );
-    }
+    assert_fonts_embedded_subset_mapped(&pdf);
 }
 
 /// Ghostscript, pdftoppm and pdfinfo read the print edition without a warning.

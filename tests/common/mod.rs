@@ -287,3 +287,25 @@ pub fn render_expecting_failure(dir: &TestDir, issue: &Path, code: i32) -> Strin
     );
     stderr
 }
+
+/// `pdffonts` lists at least two fonts, each embedded, subset and mapped to Unicode.
+pub fn assert_fonts_embedded_subset_mapped(pdf: &Path) {
+    let listing = tool("pdffonts", [pdf]);
+    let rows: Vec<&str> = listing
+        .lines()
+        .skip_while(|line| !line.starts_with("---"))
+        .skip(1)
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    assert!(rows.len() >= 2, "expected at least 2 fonts:\n{listing}");
+    for row in rows {
+        // Read from the right: the type can hold spaces (`CID TrueType`).
+        let columns: Vec<&str> = row.split_whitespace().rev().collect();
+        assert!(columns.len() >= 7, "cannot read this pdffonts row: {row}");
+        assert_eq!(
+            (columns[4], columns[3], columns[2]),
+            ("yes", "yes", "yes"),
+            "font not embedded, subset and mapped (emb sub uni): {row}"
+        );
+    }
+}
