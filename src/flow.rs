@@ -16,6 +16,9 @@ pub const ORPHAN_LINES: usize = 2;
 pub const WIDOW_LINES: usize = 2;
 /// Lines of the following paragraph a keep-with-next block (a heading) needs below it.
 pub const KEEP_LINES: usize = 2;
+/// How much looser (in glue ratio) a paragraph may get to keep a frame full
+/// rather than end it a line early, when its last line must not split a word.
+const SPLIT_LOOSENESS: f32 = 0.5;
 /// Empty frames in a row that cannot take the next block before pouring
 /// stops (the story is then overset): a block no frame of the chain can hold.
 const MAX_EMPTY_FRAMES: usize = 3;
@@ -300,10 +303,22 @@ pub fn pour(
                     fresh_misses = 0;
                     if take < n && lines[take - 1].splits_word {
                         // No word split across frames: break the paragraph again
-                        // with this frame's last line ending on a whole word.
-                        if let Some((set, alt)) = unhyphenated_split(cache, pos, take, fit) {
-                            pos.set = set;
-                            lines = alt;
+                        // with this frame's last line ending on a whole word, or,
+                        // if that makes a line much looser, end the frame a line
+                        // earlier (where the lines allow it).
+                        let earlier = take > 1
+                            && !lines[take - 2].splits_word
+                            && (pos.line > 0 || take - 1 >= ORPHAN_LINES);
+                        match unhyphenated_split(cache, pos, take, fit) {
+                            Some((set, alt))
+                                if !earlier
+                                    || loosest(&alt) <= loosest(&lines) + SPLIT_LOOSENESS =>
+                            {
+                                pos.set = set;
+                                lines = alt;
+                            }
+                            _ if earlier => take -= 1,
+                            _ => {}
                         }
                     }
                     let n = lines.len();
@@ -387,6 +402,11 @@ fn split_point(fit: usize, n: usize, starts: bool) -> usize {
         take = 0;
     }
     take
+}
+
+/// The largest glue ratio of some lines (how loose the loosest is).
+fn loosest(lines: &[Line]) -> f32 {
+    lines.iter().map(|l| l.ratio).fold(0.0, f32::max)
 }
 
 /// The paragraph at `pos` broken again so that its `take`-th line from here
