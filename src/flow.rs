@@ -99,6 +99,8 @@ pub struct Filled {
     pub placed: Vec<Placed>,
     /// Bottom of the last thing placed.
     pub bottom: Pt,
+    /// Where pouring stood when this slot began.
+    pub start: Position,
 }
 
 /// Which set of lines of a block is being placed: the block broken from an
@@ -220,6 +222,7 @@ pub fn pour(
             slot: s,
             placed: Vec::new(),
             bottom: s.area.y,
+            start: pos,
         };
         let mut y = s.area.y; // bottom of the last line box
         let mut prev_after: Option<Pt> = None; // None: nothing placed yet in this slot
@@ -308,7 +311,7 @@ pub fn pour(
                         // earlier (where the lines allow it).
                         let earlier = take > 1
                             && !lines[take - 2].splits_word
-                            && (pos.line > 0 || take - 1 >= ORPHAN_LINES);
+                            && (pos.line > 0 || take > ORPHAN_LINES);
                         match unhyphenated_split(cache, pos, take, fit) {
                             Some((set, alt))
                                 if !earlier
@@ -475,17 +478,7 @@ pub fn pour_story(blocks: &[Block], slot: &dyn Fn(usize) -> Option<Slot>, balanc
         return poured;
     }
     // Where the last page starts, replayed to get the position there.
-    let start = if first_on_page == 0 {
-        Position::default()
-    } else {
-        let before = pour(
-            &mut cache,
-            Position::default(),
-            &|k| if k < first_on_page { slot(k) } else { None },
-            &|_| None,
-        );
-        before.end
-    };
+    let start = poured.filled[first_on_page].start;
     let on_page = |k: usize| slot(k + first_on_page).filter(|s| s.page == last_page);
     let full = slot(first_on_page).map_or(Pt::ZERO, |s| s.area.h);
     let fits = |cache: &mut LineCache, h: Pt| {

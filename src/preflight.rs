@@ -179,6 +179,17 @@ pub fn check_document(doc: &Document) -> Vec<Finding> {
             );
         }
     }
+    if doc.layout.print.is_none() {
+        out.push(
+            Finding::error(format!(
+                "{}: the layout has no `print` section (the press's ICC profile and printing condition)",
+                doc.layout_file.display()
+            ))
+            .only(Edition::Print),
+        );
+    } else if let Err(e) = crate::pdf::check_print_profile(doc) {
+        out.push(Finding::error(e.to_string().replace('\n', " ")).only(Edition::Print));
+    }
     for face in doc.fonts.faces() {
         if !face.embeddable {
             out.push(Finding::error(format!(

@@ -15,8 +15,9 @@ pub struct Layout {
     pub name: String,
     /// Page size and bleed.
     pub page: PageSpec,
-    /// What the print edition needs: the press's colour profile.
-    pub print: PrintSpec,
+    /// What the print edition needs: the press's colour profile (without it,
+    /// the layout makes the web edition only).
+    pub print: Option<PrintSpec>,
     /// Pitch of the baseline grid that body text snaps to (styles with `grid`).
     pub baseline_grid_pt: Option<Pt>,
     /// Named colours, each in CMYK for print and RGB for screens.

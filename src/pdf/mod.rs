@@ -254,6 +254,11 @@ fn without_suspects_flag(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// Checks that the layout's print profile can be read and is a CMYK profile.
+pub fn check_print_profile(doc: &Document) -> Result<()> {
+    pdfx::check_profile(doc, &pdfx::read_profile(doc)?)
+}
+
 /// Web edition: tagged, validated as PDF/UA-1.
 fn web_settings() -> Result<SerializeSettings> {
     let configuration = ConfigurationBuilder::new()

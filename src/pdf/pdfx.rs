@@ -5,6 +5,7 @@
 //! only, embedded fonts, and the trim and bleed boxes.
 
 use crate::error::{Error, Problem, Result};
+use crate::model::layout::PrintSpec;
 use crate::pages::Document;
 use lopdf::{Dictionary, Object, Stream, StringFormat};
 use std::path::PathBuf;
@@ -12,23 +13,50 @@ use std::path::PathBuf;
 /// The PDF/X version this module makes.
 pub const PDFX_VERSION: &str = "PDF/X-4";
 
+/// The layout's printing condition; an error if it has none.
+fn print_spec(doc: &Document) -> Result<&PrintSpec> {
+    doc.layout.print.as_ref().ok_or_else(|| {
+        Error::input(
+            Problem::new("the layout has no `print` section, so it cannot make a print edition")
+                .in_file(&doc.layout_file)
+                .hint("add \"print\": { \"icc_profile\": …, \"output_condition_identifier\": …, \"output_condition\": … }"),
+        )
+    })
+}
+
 /// Where the layout's print profile is.
-pub fn profile_path(doc: &Document) -> PathBuf {
-    crate::model::resolve(&doc.layout_file, &doc.layout.print.icc_profile)
+pub fn profile_path(doc: &Document) -> Result<PathBuf> {
+    Ok(crate::model::resolve(
+        &doc.layout_file,
+        &print_spec(doc)?.icc_profile,
+    ))
 }
 
 /// Reads the layout's print profile.
 pub fn read_profile(doc: &Document) -> Result<Vec<u8>> {
-    let path = profile_path(doc);
+    let path = profile_path(doc)?;
     std::fs::read(&path).map_err(|e| {
         Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile")
     })
 }
 
+/// Checks that a profile is a CMYK ICC profile (its colour space field says so).
+pub fn check_profile(doc: &Document, profile: &[u8]) -> Result<()> {
+    if profile.get(16..20) == Some(b"CMYK".as_slice()) {
+        return Ok(());
+    }
+    Err(Error::input(
+        Problem::new("the print profile is not a CMYK ICC profile")
+            .in_file(&profile_path(doc)?)
+            .at("print.icc_profile")
+            .hint("name a CMYK output profile (.icc) such as FOGRA39L_coated.icc"),
+    ))
+}
+
 /// Makes krilla's PDF a PDF/X-4 file for the layout's printing condition.
 pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     let profile = read_profile(doc)?;
-    let spec = &doc.layout.print;
+    let spec = print_spec(doc)?;
     let fail = |what: &str, e: lopdf::Error| {
         Error::output(
             Problem::new(format!(
@@ -39,14 +67,7 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     };
     let mut pdf =
         lopdf::Document::load_mem(&bytes).map_err(|e| fail("reading krilla's output", e))?;
-    if profile.get(16..20) != Some(b"CMYK".as_slice()) {
-        return Err(Error::input(
-            Problem::new("the print profile is not a CMYK ICC profile")
-                .in_file(&profile_path(doc))
-                .at("print.icc_profile")
-                .hint("name a CMYK output profile (.icc) such as FOGRA39L_coated.icc"),
-        ));
-    }
+    check_profile(doc, &profile)?;
     let mut dict = Dictionary::new();
     dict.set("N", 4);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
