@@ -141,7 +141,7 @@ pub struct Prepared {
     align: Align,
     indent: Pt,
     label: Option<LineRun>,
-    hyphens: Vec<(u16, f32)>,
+    hyphens: Vec<(u16, f32, char)>,
     /// Characters the fonts lack.
     pub missing: Vec<MissingGlyph>,
 }
@@ -170,11 +170,11 @@ impl Prepared {
             shaper.shape_run(t, base, i as u16, &run.style, &mut glyphs, &mut missing);
             styles.push(Arc::new(run.style.clone()));
         }
-        let hyphens: Vec<(u16, f32)> = styles
+        let hyphens: Vec<(u16, f32, char)> = styles
             .iter()
             .map(|s| {
-                let (id, em) = shaper.hyphen(s.face);
-                (id, em * s.size.0)
+                let (id, em, text) = shaper.hyphen(s.face);
+                (id, em * s.size.0, text)
             })
             .collect();
         let hyphen_width = |run: u16| hyphens[usize::from(run)].1;
@@ -425,10 +425,9 @@ impl Prepared {
             let mut text = self.text[text_start..text_end].to_string();
             if let (true, Some(k)) = (j == placed.len(), hyphen) {
                 // The hyphen takes the look of the glyph before it: the line's last.
-                let (id, advance) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
-                let range = text.len()..text.len() + '\u{AD}'.len_utf8();
-                // A soft hyphen in the text: copied or searched, the word is whole.
-                text.push('\u{AD}');
+                let (id, advance, reads) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
+                let range = text.len()..text.len() + reads.len_utf8();
+                text.push(reads);
                 glyphs.push(PlacedGlyph {
                     id,
                     advance,

@@ -63,7 +63,7 @@ pub struct Shaper<'f> {
     faces: Vec<rustybuzz::Face<'f>>,
     plans: Vec<rustybuzz::ShapePlan>,
     space_glyph: Vec<u16>,
-    hyphens: Vec<(u16, f32)>,
+    hyphens: Vec<(u16, f32, char)>,
     language: rustybuzz::Language,
     /// Words already shaped, by face: most words of an issue come back.
     words: HashMap<(FaceId, Box<str>), Vec<Shaped>>,
@@ -107,9 +107,21 @@ impl<'f> Shaper<'f> {
         let hyphens = faces
             .iter()
             .map(|f| {
-                let g = f.glyph_index('-').unwrap_or_default();
+                // A face with a glyph of its own for U+2010 draws line-end hyphens
+                // with it, so that it can read as a soft hyphen (the word stays
+                // whole when copied) while the hyphen of « Béthune-Bruay » reads
+                // as itself; otherwise the hyphen reads as a hyphen.
+                let minus = f.glyph_index('-').unwrap_or_default();
+                let (g, text) = match f.glyph_index('\u{2010}') {
+                    Some(g) if g != minus => (g, '\u{AD}'),
+                    _ => (minus, '-'),
+                };
                 let adv = f.glyph_hor_advance(g).unwrap_or(0);
-                (g.0, f32::from(adv) / f32::from(f.units_per_em() as u16))
+                (
+                    g.0,
+                    f32::from(adv) / f32::from(f.units_per_em() as u16),
+                    text,
+                )
             })
             .collect();
         Shaper {
@@ -123,8 +135,8 @@ impl<'f> Shaper<'f> {
         }
     }
 
-    /// The hyphen's glyph id and advance in em for a face.
-    pub fn hyphen(&self, face: FaceId) -> (u16, f32) {
+    /// The line-end hyphen of a face: glyph id, advance in em, and the text it reads as.
+    pub fn hyphen(&self, face: FaceId) -> (u16, f32, char) {
         self.hyphens[face.0]
     }
 
