@@ -523,6 +523,7 @@ fn furniture_line(
         hyphenate: false,
         french,
         indent: pstyle.indent_pt,
+        balance: false,
     };
     let prepared = Prepared::new(shaper, &input);
     if let Some(m) = prepared.missing.first() {

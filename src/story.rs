@@ -249,6 +249,7 @@ pub fn build(
                     hyphenate: pstyle.hyphenate,
                     french: styles.french,
                     indent: pstyle.indent_pt,
+                    balance: pstyle.balance,
                 };
                 let prepared = Prepared::new(shaper, &input);
                 for m in &prepared.missing {

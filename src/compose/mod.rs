@@ -31,6 +31,10 @@ pub const DOUBLE_HYPHEN_DEMERITS: f32 = 10_000.0;
 pub const FINAL_HYPHEN_DEMERITS: f32 = 5_000.0;
 /// TeX's \adjdemerits: a tight line next to a loose one is costly.
 pub const ADJ_DEMERITS: f32 = 10_000.0;
+/// How close balancing gets to the narrowest measure.
+const BALANCE_PRECISION: Pt = Pt(1.0);
+/// Gap between a list label and the item's text, in em.
+pub const LABEL_GAP_EM: f32 = 0.35;
 /// Most hyphenated lines in a row: a ladder of three is a typographer's fault.
 pub const MAX_HYPHEN_RUN: u8 = 2;
 /// Tolerance of the second pass, for paragraphs with no set of lines within
@@ -81,6 +85,9 @@ pub struct ParagraphInput {
     pub french: bool,
     /// Left indent of every line.
     pub indent: Pt,
+    /// Even out the lines of a ragged paragraph (headings): the narrowest
+    /// measure that keeps the same number of lines.
+    pub balance: bool,
 }
 
 /// A glyph placed on a line.
@@ -140,6 +147,7 @@ pub struct Prepared {
     items: Items,
     align: Align,
     indent: Pt,
+    balance: bool,
     label: Option<LineRun>,
     hyphens: Vec<(u16, f32, char)>,
     /// Characters the fonts lack.
@@ -167,7 +175,15 @@ impl Prepared {
         for (i, (run, t)) in input.runs.iter().zip(&texts).enumerate() {
             let base = text.len();
             text.push_str(t);
-            shaper.shape_run(t, base, i as u16, &run.style, &mut glyphs, &mut missing);
+            shaper.shape_run(
+                t,
+                false,
+                base,
+                i as u16,
+                &run.style,
+                &mut glyphs,
+                &mut missing,
+            );
             styles.push(Arc::new(run.style.clone()));
         }
         let hyphens: Vec<(u16, f32, char)> = styles
@@ -190,7 +206,15 @@ impl Prepared {
         );
         let label = input.label.as_ref().map(|l| {
             let mut label_glyphs = Vec::new();
-            shaper.shape_run(&l.text, 0, 0, &l.style, &mut label_glyphs, &mut missing);
+            shaper.shape_run(
+                &l.text,
+                true,
+                0,
+                0,
+                &l.style,
+                &mut label_glyphs,
+                &mut missing,
+            );
             let placed: Vec<PlacedGlyph> = label_glyphs
                 .iter()
                 .map(|g| PlacedGlyph {
@@ -201,10 +225,13 @@ impl Prepared {
                     range: g.start as usize..g.end as usize,
                 })
                 .collect();
+            // Labels end a fixed gap before the text, whatever their width.
+            let width = Pt(placed.iter().map(|g| g.advance).sum());
+            let x = (input.indent - l.style.size * LABEL_GAP_EM - width).max(Pt::ZERO);
             LineRun {
                 style: Arc::new(l.style.clone()),
-                x: Pt::ZERO,
-                width: Pt(placed.iter().map(|g| g.advance).sum()),
+                x,
+                width,
                 glyphs: placed,
                 text: l.text.clone(),
                 label: true,
@@ -217,6 +244,7 @@ impl Prepared {
             items,
             align: input.align,
             indent: input.indent,
+            balance: input.balance,
             label,
             hyphens,
             missing,
@@ -233,10 +261,41 @@ impl Prepared {
         self.lines_from(0, width, None)
     }
 
+    /// Breaks a balanced paragraph at the narrowest width that keeps its line
+    /// count, so that its last line is not a short stub (« … du Forum / Énergie »).
+    fn balanced(&self, first: usize, width: Pt, unhyphenated: Option<usize>) -> Vec<Line> {
+        let lines = self.break_at(first, width, unhyphenated);
+        if lines.len() < 2 {
+            return lines;
+        }
+        let (mut lo, mut hi) = (width * 0.5, width);
+        let mut best = lines;
+        while hi - lo > BALANCE_PRECISION {
+            let mid = (lo + hi) / 2.0;
+            let tried = self.break_at(first, mid, unhyphenated);
+            if tried.len() <= best.len() && tried.iter().all(|l| !l.overfull) {
+                hi = mid;
+                best = tried;
+            } else {
+                lo = mid;
+            }
+        }
+        best
+    }
+
     /// Breaks the paragraph from item `first` on (where an earlier line ended)
     /// and sets the lines; line `unhyphenated` (counted from `first`), if
     /// given, does not end with a hyphen when that can be helped.
     pub fn lines_from(&self, first: usize, width: Pt, unhyphenated: Option<usize>) -> Vec<Line> {
+        if self.balance && self.align == Align::Left {
+            self.balanced(first, width, unhyphenated)
+        } else {
+            self.break_at(first, width, unhyphenated)
+        }
+    }
+
+    /// Breaks the paragraph from item `first` at one width and sets the lines.
+    fn break_at(&self, first: usize, width: Pt, unhyphenated: Option<usize>) -> Vec<Line> {
         let measure = (width - self.indent).0.max(1.0);
         let em = self.styles.first().map_or(10.0, |s| s.size.0);
         let ragged = self.align != Align::Justify;

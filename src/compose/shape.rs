@@ -61,12 +61,13 @@ pub struct MissingGlyph {
 pub struct Shaper<'f> {
     fonts: &'f FontSet,
     faces: Vec<rustybuzz::Face<'f>>,
-    plans: Vec<rustybuzz::ShapePlan>,
+    /// Per face: the plan for text, and one with lining figures.
+    plans: Vec<[rustybuzz::ShapePlan; 2]>,
     space_glyph: Vec<u16>,
     hyphens: Vec<(u16, f32, char)>,
     language: rustybuzz::Language,
     /// Words already shaped, by face: most words of an issue come back.
-    words: HashMap<(FaceId, Box<str>), Vec<Shaped>>,
+    words: HashMap<(FaceId, bool, Box<str>), Vec<Shaped>>,
 }
 
 /// A glyph of a shaped word, in font units, its cluster relative to the word.
@@ -88,17 +89,23 @@ impl<'f> Shaper<'f> {
             .map(|f| rustybuzz::Face::from_slice(&f.data, 0).expect("font parsed at load time"))
             .collect();
         let lang: rustybuzz::Language = "fr".parse().expect("valid language tag");
+        let lining = [rustybuzz::Feature::new(
+            rustybuzz::ttf_parser::Tag::from_bytes(b"lnum"),
+            1,
+            ..,
+        )];
+        let plan = |face: &rustybuzz::Face, features: &[rustybuzz::Feature]| {
+            rustybuzz::ShapePlan::new(
+                face,
+                rustybuzz::Direction::LeftToRight,
+                Some(rustybuzz::script::LATIN),
+                Some(&lang),
+                features,
+            )
+        };
         let plans = faces
             .iter()
-            .map(|face| {
-                rustybuzz::ShapePlan::new(
-                    face,
-                    rustybuzz::Direction::LeftToRight,
-                    Some(rustybuzz::script::LATIN),
-                    Some(&lang),
-                    &[],
-                )
-            })
+            .map(|face| [plan(face, &[]), plan(face, &lining)])
             .collect();
         let space_glyph = faces
             .iter()
@@ -140,10 +147,13 @@ impl<'f> Shaper<'f> {
         self.hyphens[face.0]
     }
 
-    /// Shapes `text` (a run of the paragraph starting at byte `base`) and appends its glyphs.
+    /// Shapes `text` (a run of the paragraph starting at byte `base`) and appends
+    /// its glyphs; `lining` asks for lining figures throughout (list labels).
+    #[allow(clippy::too_many_arguments)]
     pub fn shape_run(
         &mut self,
         text: &str,
+        lining: bool,
         base: usize,
         run: u16,
         style: &RunStyle,
@@ -164,21 +174,27 @@ impl<'f> Shaper<'f> {
                     kind: GlyphKind::Break,
                 });
             }
-            self.shape_piece(piece, base + seg_start, run, style, out, missing);
+            self.shape_piece(piece, lining, base + seg_start, run, style, out, missing);
             seg_start += piece.len() + 1;
         }
     }
 
-    /// The glyphs of a word (no space in it) in a face, shaped once.
-    fn word(&mut self, face: FaceId, word: &str) -> &[Shaped] {
-        let key = (face, Box::<str>::from(word));
+    /// The glyphs of a word (no space in it) in a face, shaped once. Figures
+    /// are the font's own (EB Garamond's are old-style) unless `lining` or the
+    /// word mixes figures and capitals (« A1 », « CD2E », where an old-style 1
+    /// reads as an I).
+    fn word(&mut self, face: FaceId, word: &str, lining: bool) -> &[Shaped] {
+        let lining = lining
+            || (word.chars().any(|c| c.is_ascii_digit()) && word.chars().any(char::is_uppercase));
+        let key = (face, lining, Box::<str>::from(word));
         if !self.words.contains_key(&key) {
             let mut buffer = rustybuzz::UnicodeBuffer::new();
             buffer.push_str(word);
             buffer.set_direction(rustybuzz::Direction::LeftToRight);
             buffer.set_script(rustybuzz::script::LATIN);
             buffer.set_language(self.language.clone());
-            let out = rustybuzz::shape_with_plan(&self.faces[face.0], &self.plans[face.0], buffer);
+            let plan = &self.plans[face.0][usize::from(lining)];
+            let out = rustybuzz::shape_with_plan(&self.faces[face.0], plan, buffer);
             let glyphs = out
                 .glyph_infos()
                 .iter()
@@ -197,9 +213,11 @@ impl<'f> Shaper<'f> {
     }
 
     /// Shapes text without line breaks.
+    #[allow(clippy::too_many_arguments)]
     fn shape_piece(
         &mut self,
         text: &str,
+        lining: bool,
         base: usize,
         run: u16,
         style: &RunStyle,
@@ -221,7 +239,7 @@ impl<'f> Shaper<'f> {
                 continue;
             }
             if start < i {
-                let glyphs = self.word(style.face, &text[start..i]);
+                let glyphs = self.word(style.face, &text[start..i], lining);
                 shaped.extend(glyphs.iter().map(|g| (start + g.cluster as usize, *g)));
             }
             if i < text.len() {

@@ -182,6 +182,9 @@ pub struct ParagraphStyle {
     /// Put the first line on the layout's baseline grid (body text, lists).
     #[serde(default)]
     pub grid: bool,
+    /// Even out the lines of a ragged paragraph (headings), so the last is no stub.
+    #[serde(default)]
+    pub balance: bool,
     /// Make a bookmark (PDF outline entry) of each paragraph in this style.
     #[serde(default)]
     pub bookmark: bool,
