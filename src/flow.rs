@@ -563,6 +563,7 @@ mod tests {
             hyphenate: true,
             french: true,
             indent: Pt::ZERO,
+            balance: false,
         };
         Block {
             content: Content::Text(Box::new(Prepared::new(shaper, &input))),
