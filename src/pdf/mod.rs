@@ -377,8 +377,13 @@ fn draw_mark(
                 });
                 drawn?;
                 let link = runs[i].style.link.clone();
-                let pending =
-                    id.and_then(|id| tags.add(*origin, id, runs[i].label, link.is_some()));
+                let kind = match (&link, runs[i].label) {
+                    (_, true) => tags::Kind::ListLabel,
+                    (Some(uri), false) => tags::Kind::Link(uri),
+                    (None, false) => tags::Kind::Content,
+                };
+                let text: String = runs[i..j].iter().map(|r| r.text.as_str()).collect();
+                let pending = id.and_then(|id| tags.add(*origin, id, kind, &text));
                 if let Some(uri) = link {
                     let size = runs[i].style.size.0;
                     let rect = Rect {

@@ -1,10 +1,12 @@
 //! The structure tree of the web edition (tagged PDF, PDF/UA-1): content is
 //! collected as it is drawn, page by page, and ordered as the issue reads —
-//! title, stories in the issue's order, each block as its role says.
+//! title, stories in the issue's order, each block as its role says. A frame's
+//! label (« Agenda », « Zoom sur ») heads its story as an H2, the story's own
+//! headings one level below; a caption goes into the figure before it.
 
 use crate::pages::Origin;
 use crate::story::{BlockInfo, Role};
-use krilla::tagging::{Identifier, ListNumbering, Node, Tag, TagGroup, TagTree};
+use krilla::tagging::{Identifier, ListNumbering, Node, Tag, TagGroup, TagKind, TagTree};
 use std::collections::HashMap;
 use std::num::NonZeroU16;
 
@@ -14,15 +16,25 @@ enum Piece {
     Content(Identifier),
     /// A list item's label.
     Label(Identifier),
-    /// Link text and its annotation (added once the page's annotations are).
-    Link(Identifier, Option<Identifier>),
+    /// Link text, its target, and its annotation (added once the page's annotations are).
+    Link(Identifier, String, Option<Identifier>),
+}
+
+/// What drawn content is, for the collector.
+pub enum Kind<'a> {
+    /// Text or an image.
+    Content,
+    /// A list item's label.
+    ListLabel,
+    /// Link text, to this target.
+    Link(&'a str),
 }
 
 /// Tagged content, gathered in drawing order, keyed by where it belongs.
 #[derive(Default)]
 pub struct Collector {
     front: Vec<(Front, Identifier)>,
-    labels: HashMap<usize, Vec<Identifier>>,
+    labels: HashMap<usize, (String, Vec<Identifier>)>,
     blocks: HashMap<(usize, usize), Vec<Piece>>,
 }
 
@@ -43,14 +55,13 @@ pub struct PendingLink {
 }
 
 impl Collector {
-    /// Records drawn content; `label` for a list item's label, `link` for link text.
-    /// Returns where a link's annotation must go.
+    /// Records drawn content with its text; returns where a link's annotation must go.
     pub fn add(
         &mut self,
         origin: Origin,
         id: Identifier,
-        label: bool,
-        link: bool,
+        kind: Kind,
+        text: &str,
     ) -> Option<PendingLink> {
         match origin {
             Origin::Artifact => None,
@@ -60,18 +71,20 @@ impl Collector {
                 None
             }
             Origin::Label { story } => {
-                self.labels.entry(story).or_default().push(id);
+                let (label, ids) = self.labels.entry(story).or_default();
+                label.push_str(text);
+                ids.push(id);
                 None
             }
             Origin::Story { story, block } => {
                 let pieces = self.blocks.entry((story, block)).or_default();
-                let piece = match (label, link) {
-                    (true, _) => Piece::Label(id),
-                    (false, true) => Piece::Link(id, None),
-                    (false, false) => Piece::Content(id),
+                let (piece, pending) = match kind {
+                    Kind::ListLabel => (Piece::Label(id), false),
+                    Kind::Link(uri) => (Piece::Link(id, uri.to_string(), None), true),
+                    Kind::Content => (Piece::Content(id), false),
                 };
                 pieces.push(piece);
-                link.then(|| PendingLink {
+                pending.then(|| PendingLink {
                     key: (story, block),
                     index: pieces.len() - 1,
                 })
@@ -84,18 +97,18 @@ impl Collector {
         match origin {
             Origin::Front { .. } => self.front.push((Front::Figure(alt.to_string()), id)),
             other => {
-                self.add(other, id, false, false);
+                self.add(other, id, Kind::Content, "");
             }
         }
     }
 
     /// Attaches a link annotation to the link text it belongs to.
     pub fn attach(&mut self, pending: PendingLink, annotation: Identifier) {
-        if let Some(Piece::Link(_, slot)) = self
+        let piece = self
             .blocks
             .get_mut(&pending.key)
-            .and_then(|p| p.get_mut(pending.index))
-        {
+            .and_then(|p| p.get_mut(pending.index));
+        if let Some(Piece::Link(_, _, slot)) = piece {
             *slot = Some(annotation);
         }
     }
@@ -107,7 +120,7 @@ impl Collector {
         let mut front = std::mem::take(&mut self.front);
         front.sort_by_key(|(kind, _)| !matches!(kind, Front::Title));
         for (kind, id) in front {
-            let tag: krilla::tagging::TagKind = match kind {
+            let tag: TagKind = match kind {
                 Front::Title => Tag::Hn(level(1), Some(title.to_string())).into(),
                 Front::Text => Tag::P.into(),
                 Front::Figure(alt) => Tag::Figure(Some(alt)).into(),
@@ -115,13 +128,20 @@ impl Collector {
             tree.push(TagGroup::with_children(tag, vec![id.into()]));
         }
         for (s, blocks) in stories.iter().enumerate() {
-            if let Some(ids) = self.labels.remove(&s) {
-                tree.push(TagGroup::with_children(
-                    Tag::P,
-                    ids.into_iter().map(Node::from).collect(),
-                ));
-            }
+            // A labelled story: the label is its heading, its own headings go one down.
+            let shift = match self.labels.remove(&s) {
+                Some((label, ids)) => {
+                    let heading = Tag::Hn(level(2), Some(label.trim().to_string()));
+                    tree.push(TagGroup::with_children(
+                        heading,
+                        ids.into_iter().map(Node::from).collect(),
+                    ));
+                    1
+                }
+                None => 0,
+            };
             let mut list: Option<TagGroup> = None;
+            let mut figure: Option<TagGroup> = None;
             for (b, info) in blocks.iter().enumerate() {
                 let pieces = self.blocks.remove(&(s, b)).unwrap_or_default();
                 if pieces.is_empty() {
@@ -129,10 +149,11 @@ impl Collector {
                 }
                 if let Role::ListItem(number) = info.role {
                     let list = list.get_or_insert_with(|| {
+                        // Dashes and bullets are in the items' labels: no numbering to declare.
                         let numbering = if number.is_some() {
                             ListNumbering::Decimal
                         } else {
-                            ListNumbering::Circle
+                            ListNumbering::None
                         };
                         TagGroup::new(Tag::L(numbering))
                     });
@@ -142,16 +163,30 @@ impl Collector {
                 if let Some(done) = list.take() {
                     tree.push(done);
                 }
-                let kind: krilla::tagging::TagKind = match &info.role {
+                if let (Role::Caption, Some(fig)) = (&info.role, figure.as_mut()) {
+                    fig.push(TagGroup::with_children(Tag::Caption, nodes(pieces)));
+                    continue;
+                }
+                if let Some(done) = figure.take() {
+                    tree.push(done);
+                }
+                let kind: TagKind = match &info.role {
                     Role::Heading(l) => {
-                        Tag::Hn(level(u16::from(*l)), Some(info.text.replace('\n', " "))).into()
+                        let text = info.text.replace('\n', " ");
+                        Tag::Hn(level(u16::from(*l) + shift), Some(text)).into()
                     }
-                    Role::Figure { alt, .. } => Tag::Figure(alt.clone()).into(),
+                    Role::Figure { alt, .. } => {
+                        figure = Some(TagGroup::with_children(
+                            Tag::Figure(alt.clone()),
+                            nodes(pieces),
+                        ));
+                        continue;
+                    }
                     Role::Paragraph | Role::Caption | Role::ListItem(_) => Tag::P.into(),
                 };
                 tree.push(TagGroup::with_children(kind, nodes(pieces)));
             }
-            if let Some(done) = list.take() {
+            for done in [list.take(), figure.take()].into_iter().flatten() {
                 tree.push(done);
             }
         }
@@ -164,19 +199,44 @@ fn level(l: u16) -> NonZeroU16 {
     NonZeroU16::new(l.max(1)).unwrap_or(NonZeroU16::MIN)
 }
 
-/// The pieces of a block as tag-tree nodes (links become Link groups).
+/// The pieces of a block as tag-tree nodes: a link, even broken across
+/// lines, becomes one Link group with its text and its annotations.
 fn nodes(pieces: Vec<Piece>) -> Vec<Node> {
-    pieces
-        .into_iter()
-        .map(|p| match p {
-            Piece::Content(id) | Piece::Label(id) => id.into(),
-            Piece::Link(id, annotation) => {
-                let mut children: Vec<Node> = vec![id.into()];
-                children.extend(annotation.map(Node::from));
-                TagGroup::with_children(Tag::Link, children).into()
+    let mut out: Vec<Node> = Vec::new();
+    let mut link: Option<(String, TagGroup)> = None;
+    for piece in pieces {
+        match piece {
+            Piece::Link(id, uri, annotation) => {
+                match &mut link {
+                    Some((open, group)) if *open == uri => {
+                        group.push(id);
+                        if let Some(a) = annotation {
+                            group.push(a);
+                        }
+                    }
+                    _ => {
+                        if let Some((_, done)) = link.take() {
+                            out.push(done.into());
+                        }
+                        let mut children: Vec<Node> = vec![id.into()];
+                        children.extend(annotation.map(Node::from));
+                        link = Some((uri, TagGroup::with_children(Tag::Link, children)));
+                    }
+                }
+                continue;
             }
-        })
-        .collect()
+            Piece::Content(id) | Piece::Label(id) => {
+                if let Some((_, done)) = link.take() {
+                    out.push(done.into());
+                }
+                out.push(id.into());
+            }
+        }
+    }
+    if let Some((_, done)) = link.take() {
+        out.push(done.into());
+    }
+    out
 }
 
 /// A list item: its label (Lbl) and its body (LBody).
