@@ -217,19 +217,21 @@ pub fn build(
             _ => {
                 let mut runs = Vec::with_capacity(block.spans.len());
                 for span in &block.spans {
-                    let style = styles.run(
-                        pstyle,
-                        style_name,
-                        span.italic,
-                        span.strong,
-                        span.link.as_deref(),
-                    )?;
                     let text = if pstyle.uppercase {
                         span.text.to_uppercase()
                     } else {
                         span.text.clone()
                     };
-                    runs.push(StyledRun { text, style });
+                    // Bare addresses (« osons-nos-talents.fr », an e-mail) become links.
+                    for (piece, auto) in autolinks(&text, span.link.is_none()) {
+                        let link = span.link.as_deref().or(auto.as_deref());
+                        let style =
+                            styles.run(pstyle, style_name, span.italic, span.strong, link)?;
+                        runs.push(StyledRun {
+                            text: piece.to_string(),
+                            style,
+                        });
+                    }
                 }
                 let label = match (&role, &pstyle.label) {
                     (Role::ListItem(number), Some(template)) => {
@@ -300,6 +302,44 @@ pub fn build(
     Ok(out)
 }
 
+/// Splits text around the URLs and e-mail addresses it holds (when `find` is
+/// set), each with the link it makes: `mailto:` for an address, `http://`
+/// added to a bare domain.
+fn autolinks(text: &str, find: bool) -> Vec<(&str, Option<String>)> {
+    if !find {
+        return vec![(text, None)];
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for span in crate::compose::items::url_spans(text) {
+        // Punctuation after an address is not part of it.
+        let end = span.start
+            + text[span.clone()]
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '»'])
+                .len();
+        let address = &text[span.start..end];
+        if address.is_empty() {
+            continue;
+        }
+        let target = if address.contains("://") {
+            address.to_string()
+        } else if address.contains('@') {
+            format!("mailto:{address}")
+        } else {
+            format!("http://{address}")
+        };
+        if span.start > at {
+            out.push((&text[at..span.start], None));
+        }
+        out.push((address, Some(target)));
+        at = end;
+    }
+    if at < text.len() || out.is_empty() {
+        out.push((&text[at..], None));
+    }
+    out
+}
+
 /// Fills `{field}` placeholders of a template; an unknown field is an error naming it.
 pub fn fill_template(
     template: &str,
@@ -324,6 +364,27 @@ pub fn fill_template(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_addresses_become_links() {
+        let pieces = autolinks(
+            "plus d’informations sur osons-nos-talents.fr, ou a@b.fr.",
+            true,
+        );
+        let links: Vec<(&str, Option<&str>)> =
+            pieces.iter().map(|(t, l)| (*t, l.as_deref())).collect();
+        assert_eq!(
+            links,
+            vec![
+                ("plus d’informations sur ", None),
+                ("osons-nos-talents.fr", Some("http://osons-nos-talents.fr")),
+                (", ou ", None),
+                ("a@b.fr", Some("mailto:a@b.fr")),
+                (".", None),
+            ]
+        );
+        assert_eq!(autolinks("rien", true), vec![("rien", None)]);
+    }
 
     #[test]
     fn templates() {

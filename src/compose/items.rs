@@ -284,7 +284,7 @@ fn keeps_next_word(word: &str) -> bool {
 }
 
 /// The byte ranges of the URLs and e-mail addresses in a text (whole words between spaces).
-fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+pub fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, c) in text
