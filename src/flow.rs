@@ -564,6 +564,7 @@ mod tests {
             french: true,
             indent: Pt::ZERO,
             balance: false,
+            letter_spacing: 0.02,
         };
         Block {
             content: Content::Text(Box::new(Prepared::new(shaper, &input))),

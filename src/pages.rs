@@ -524,6 +524,7 @@ fn furniture_line(
         french,
         indent: pstyle.indent_pt,
         balance: false,
+        letter_spacing: pstyle.letter_spacing_pct / 100.0,
     };
     let prepared = Prepared::new(shaper, &input);
     if let Some(m) = prepared.missing.first() {

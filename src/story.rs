@@ -252,6 +252,7 @@ pub fn build(
                     french: styles.french,
                     indent: pstyle.indent_pt,
                     balance: pstyle.balance,
+                    letter_spacing: pstyle.letter_spacing_pct / 100.0,
                 };
                 let prepared = Prepared::new(shaper, &input);
                 for m in &prepared.missing {

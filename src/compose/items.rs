@@ -12,10 +12,6 @@ pub const SPACE_STRETCH: f32 = 0.5;
 /// third, since EB Garamond's space (0.2 em) is narrow and a narrow column
 /// has few spaces; a tight line shows less than a loose one (rivers).
 pub const SPACE_SHRINK: f32 = 0.4;
-/// How much a word may be letter-spaced at ratio ±1, as a share of its
-/// glyphs' advances: ±2 %, the range of microtype's font expansion, too small
-/// to see but enough to spare the word spaces of a narrow column.
-pub const LETTER_SPACING: f32 = 0.02;
 /// Cost of a hyphenation point: below TeX's \hyphenpenalty of 50, since a
 /// 57 mm column needs more breaks than a book page; ladders are capped apart.
 pub const HYPHEN_PENALTY: f32 = 30.0;
@@ -104,6 +100,8 @@ pub struct ItemOptions<'a> {
     pub hyphen_width: &'a dyn Fn(u16) -> f32,
     /// Whether punctuation hangs into the margins (optical margin alignment).
     pub hang: bool,
+    /// How much words may be letter-spaced, as a share of their glyphs' advances.
+    pub letter_spacing: f32,
 }
 
 /// Builds the items of a paragraph from its text and glyphs.
@@ -357,7 +355,10 @@ fn word_items(
         {
             continue;
         }
-        out.push(word_box(&glyphs[start..k]), Source::Glyphs(start, k));
+        out.push(
+            word_box(&glyphs[start..k], opts.letter_spacing),
+            Source::Glyphs(start, k),
+        );
         if hyphen {
             let w = (opts.hyphen_width)(glyphs[k - 1].run);
             out.push(
@@ -380,11 +381,14 @@ fn word_items(
         }
         start = k;
     }
-    out.push(word_box(&glyphs[start..g1]), Source::Glyphs(start, g1));
+    out.push(
+        word_box(&glyphs[start..g1], opts.letter_spacing),
+        Source::Glyphs(start, g1),
+    );
 }
 
 /// A box of glyphs: their width, and the letter-spacing their visible glyphs allow.
-fn word_box(glyphs: &[Glyph]) -> Item {
+fn word_box(glyphs: &[Glyph], letter_spacing: f32) -> Item {
     let width = glyphs.iter().map(|g| g.advance).sum();
     let ink: f32 = glyphs
         .iter()
@@ -393,8 +397,8 @@ fn word_box(glyphs: &[Glyph]) -> Item {
         .sum();
     Item::Box {
         width,
-        stretch: ink * LETTER_SPACING,
-        shrink: ink * LETTER_SPACING,
+        stretch: ink * letter_spacing,
+        shrink: ink * letter_spacing,
     }
 }
 

@@ -15,7 +15,7 @@ pub mod shape;
 use crate::fonts::FaceId;
 use crate::model::layout::Align;
 use crate::units::Pt;
-use items::{ItemOptions, Items, Source, LETTER_SPACING};
+use items::{ItemOptions, Items, Source};
 use linebreak::{Item, Margins, Params, Totals, FILL, INFINITE_PENALTY};
 use shape::{Glyph, GlyphKind, MissingGlyph, Shaper};
 use std::ops::Range;
@@ -88,6 +88,8 @@ pub struct ParagraphInput {
     /// Even out the lines of a ragged paragraph (headings): the narrowest
     /// measure that keeps the same number of lines.
     pub balance: bool,
+    /// How much words may be letter-spaced to justify a line (a share of their advances).
+    pub letter_spacing: f32,
 }
 
 /// A glyph placed on a line.
@@ -148,6 +150,7 @@ pub struct Prepared {
     align: Align,
     indent: Pt,
     balance: bool,
+    letter_spacing: f32,
     label: Option<LineRun>,
     hyphens: Vec<(u16, f32, char)>,
     /// Characters the fonts lack.
@@ -202,6 +205,7 @@ impl Prepared {
                 justify: input.align == Align::Justify,
                 hyphen_width: &hyphen_width,
                 hang: input.align == Align::Justify,
+                letter_spacing: input.letter_spacing,
             },
         );
         let label = input.label.as_ref().map(|l| {
@@ -245,6 +249,7 @@ impl Prepared {
             align: input.align,
             indent: input.indent,
             balance: input.balance,
+            letter_spacing: input.letter_spacing,
             label,
             hyphens,
             missing,
@@ -413,7 +418,7 @@ impl Prepared {
             .map(|g| self.glyphs[g].advance)
             .sum();
         let letter_scale = if ink > 0.0 {
-            (letters / ink).clamp(-LETTER_SPACING, LETTER_SPACING)
+            (letters / ink).clamp(-self.letter_spacing, self.letter_spacing)
         } else {
             0.0
         };
