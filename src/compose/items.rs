@@ -63,6 +63,18 @@ pub struct Items {
 }
 
 impl Items {
+    /// A possible break here, adding no width, at this cost.
+    fn penalty(&mut self, cost: f32, flagged: bool) {
+        self.push(
+            Item::Penalty {
+                width: 0.0,
+                cost,
+                flagged,
+            },
+            Source::None,
+        );
+    }
+
     /// Ends a line here, its rest left blank: a forced break or the paragraph's end.
     fn end_line(&mut self) {
         self.push(
@@ -73,14 +85,7 @@ impl Items {
             },
             Source::None,
         );
-        self.push(
-            Item::Penalty {
-                width: 0.0,
-                cost: -INFINITE_PENALTY,
-                flagged: false,
-            },
-            Source::None,
-        );
+        self.penalty(-INFINITE_PENALTY, false);
     }
 
     fn push(&mut self, item: Item, source: Source) {
@@ -151,15 +156,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
         if let (Some(&first), false) = (spaces.first(), forced) {
             if content_end > g0 && keeps_next_word(content) {
                 // « à » or « 7 » at a line end: breaking here costs extra.
-                let cost = SHORT_WORD_BREAK_PENALTY;
-                out.push(
-                    Item::Penalty {
-                        width: 0.0,
-                        cost,
-                        flagged: false,
-                    },
-                    Source::None,
-                );
+                out.penalty(SHORT_WORD_BREAK_PENALTY, false);
             }
             let width: f32 = spaces.iter().map(|&k| glyphs[k].advance).sum();
             let (stretch, shrink) = if opts.justify {
@@ -188,14 +185,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
                 (true, false) => (EXPLICIT_HYPHEN_PENALTY, true),
                 (false, _) => (OTHER_BREAK_PENALTY, false),
             };
-            out.push(
-                Item::Penalty {
-                    width: 0.0,
-                    cost,
-                    flagged,
-                },
-                Source::None,
-            );
+            out.penalty(cost, flagged);
         }
     }
     if !matches!(out.items.last(), Some(Item::Penalty { cost, .. }) if *cost <= -INFINITE_PENALTY) {
@@ -370,14 +360,7 @@ fn word_items(
                 Source::Hyphen(k),
             );
         } else {
-            out.push(
-                Item::Penalty {
-                    width: 0.0,
-                    cost,
-                    flagged: false,
-                },
-                Source::None,
-            );
+            out.penalty(cost, false);
         }
         start = k;
     }
