@@ -10,7 +10,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FaceId(pub usize);
 
-/// One font file, loaded, with its vertical metrics in em.
+/// One font file, loaded, with the metrics the layout needs, in em.
 pub struct Face {
     /// Where it was read from.
     pub path: PathBuf,
@@ -20,10 +20,6 @@ pub struct Face {
     pub pdf_font: krilla::text::Font,
     /// Font units per em.
     pub units_per_em: f32,
-    /// Ascender, in em (positive, above the baseline).
-    pub ascender: f32,
-    /// Descender, in em (negative, below the baseline).
-    pub descender: f32,
     /// Height of capitals, in em.
     pub cap_height: f32,
     /// Advance of the space, in em.
@@ -123,7 +119,6 @@ impl Face {
             .and_then(|g| parsed.glyph_hor_advance(g))
             .map_or(0.25, |a| f32::from(a) / upem);
         let ascender = f32::from(parsed.ascender()) / upem;
-        let descender = f32::from(parsed.descender()) / upem;
         let cap_height = parsed
             .capital_height()
             .map_or(ascender * 0.7, |c| f32::from(c) / upem);
@@ -135,8 +130,6 @@ impl Face {
             data,
             pdf_font,
             units_per_em: upem,
-            ascender,
-            descender,
             cap_height,
             space,
             embeddable,

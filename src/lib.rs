@@ -95,23 +95,15 @@ pub fn read(issue_file: &Path) -> Result<(Issue, Layout, PathBuf)> {
     Ok((issue, layout, layout_file))
 }
 
-/// Lays out an issue without writing anything; its findings are in the document.
+/// Lays out an issue without writing anything (what layout found is in the document).
 pub fn lay_out(issue_file: &Path) -> Result<pages::Document> {
     let (issue, layout, layout_file) = read(issue_file)?;
-    let mut doc = pages::compose(issue, issue_file, layout, &layout_file)?;
-    let more = preflight::check_document(&doc);
-    doc.findings.extend(more);
-    Ok(doc)
+    pages::compose(issue, issue_file, layout, &layout_file)
 }
 
 /// The preflight of an issue: everything found, for the editions asked for.
 pub fn check(issue_file: &Path, editions: &[Edition]) -> Result<Vec<Finding>> {
-    let doc = lay_out(issue_file)?;
-    Ok(doc
-        .findings
-        .into_iter()
-        .filter(|f| editions.iter().any(|&e| f.concerns(e)))
-        .collect())
+    Ok(preflight::findings(&lay_out(issue_file)?, editions))
 }
 
 /// Lays out an issue and writes the PDFs of the editions asked for, in memory.
@@ -133,15 +125,8 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
             time: (0, 0, 0),
         }
     });
-    let mut doc = pages::compose(issue, issue_file, layout, &layout_file)?;
-    let more = preflight::check_document(&doc);
-    doc.findings.extend(more);
-    let findings: Vec<Finding> = doc
-        .findings
-        .iter()
-        .filter(|f| editions.iter().any(|&e| f.concerns(e)))
-        .cloned()
-        .collect();
+    let doc = pages::compose(issue, issue_file, layout, &layout_file)?;
+    let findings = preflight::findings(&doc, editions);
     let errors: Vec<String> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

@@ -127,8 +127,27 @@ fn drawing_colors(doc: &Document, tree: &usvg::Tree, name: &str) -> Vec<Finding>
         .collect()
 }
 
-/// The checks that need the laid-out pages: image resolution, CMYK swatches, embeddable fonts.
-pub fn check_document(doc: &Document) -> Vec<Finding> {
+/// Everything the preflight finds for these editions: what layout found, and
+/// the checks of the laid-out document.
+pub fn findings(doc: &Document, editions: &[Edition]) -> Vec<Finding> {
+    let concerned = |f: &Finding| editions.iter().any(|&e| f.concerns(e));
+    let mut out: Vec<Finding> = doc
+        .findings
+        .iter()
+        .filter(|f| concerned(f))
+        .cloned()
+        .collect();
+    out.extend(
+        check_document(doc, editions.contains(&Edition::Print))
+            .into_iter()
+            .filter(concerned),
+    );
+    out
+}
+
+/// The checks that need the laid-out pages: image resolution, CMYK swatches,
+/// embeddable fonts, and, when `print` is asked for, the press's profile.
+fn check_document(doc: &Document, print: bool) -> Vec<Finding> {
     let mut out = Vec::new();
     for (page, p) in doc.pages.iter().enumerate() {
         for mark in &p.marks {
@@ -179,16 +198,11 @@ pub fn check_document(doc: &Document) -> Vec<Finding> {
             );
         }
     }
-    if doc.layout.print.is_none() {
-        out.push(
-            Finding::error(format!(
-                "{}: the layout has no `print` section (the press's ICC profile and printing condition)",
-                doc.layout_file.display()
-            ))
-            .only(Edition::Print),
-        );
-    } else if let Err(e) = crate::pdf::check_print_profile(doc) {
-        out.push(Finding::error(e.to_string().replace('\n', " ")).only(Edition::Print));
+    // The press's profile (and the `print` section naming it), for print only.
+    if print {
+        if let Err(e) = crate::pdf::check_print_profile(doc) {
+            out.push(Finding::error(e.to_string().replace('\n', " ")).only(Edition::Print));
+        }
     }
     for face in doc.fonts.faces() {
         if !face.embeddable {

@@ -31,6 +31,7 @@ use krilla::tagging::{Artifact, ArtifactType, ContentTag, Identifier, SpanTag};
 use krilla::text::{GlyphId, KrillaGlyph};
 use krilla::{Document as PdfDocument, SerializeSettings};
 use krilla_svg::{SurfaceExt, SvgSettings};
+use std::collections::HashMap;
 
 /// How the PDF is dated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,48 +87,61 @@ const MEDIA_MARGIN: Mm = Mm(2.0);
 struct Press<'d> {
     doc: &'d Document,
     edition: Edition,
+    /// Each swatch's colour in this edition, worked out once.
+    palette: HashMap<&'d str, Color>,
+    /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
+    cmyk_of_rgb: HashMap<(u8, u8, u8), Color>,
 }
 
-impl Press<'_> {
-    /// The colour of a swatch in this edition: RGB on screen, CMYK in print.
-    fn color(&self, swatch: &str) -> Result<Color> {
-        let s = self.doc.layout.swatches.get(swatch).ok_or_else(|| {
-            Error::input(
-                Problem::new(format!("no swatch named `{swatch}`"))
-                    .hint("define it under `swatches` in the layout"),
-            )
-        })?;
-        let rgb = parse_rgb(&s.rgb).ok_or_else(|| {
-            Error::input(
-                Problem::new(format!(
-                    "swatch `{swatch}`: `{}` is not an RGB colour",
-                    s.rgb
-                ))
-                .hint("write it as #rrggbb"),
-            )
-        })?;
-        Ok(match (self.edition, s.cmyk) {
-            (Edition::Print, Some([c, m, y, k])) => {
-                let byte = |p: f32| (p.clamp(0.0, 100.0) * 2.55).round() as u8;
-                cmyk::Color::new(byte(c), byte(m), byte(y), byte(k)).into()
+impl<'d> Press<'d> {
+    /// The colours of an edition: RGB on screen, the swatches' CMYK in print.
+    fn new(doc: &'d Document, edition: Edition) -> Result<Press<'d>> {
+        let mut palette = HashMap::new();
+        let mut cmyk_of_rgb = HashMap::new();
+        for (name, s) in &doc.layout.swatches {
+            let rgb = parse_rgb(&s.rgb).ok_or_else(|| {
+                Error::input(
+                    Problem::new(format!("swatch `{name}`: `{}` is not an RGB colour", s.rgb))
+                        .in_file(&doc.layout_file)
+                        .hint("write it as #rrggbb"),
+                )
+            })?;
+            let cmyk = s.cmyk.map(|c| cmyk_color(c.map(|v| v / 100.0)));
+            if let Some(c) = &cmyk {
+                cmyk_of_rgb.insert((rgb.red(), rgb.green(), rgb.blue()), c.clone());
             }
-            _ => rgb.into(),
+            let color = match (edition, cmyk) {
+                (Edition::Print, Some(c)) => c,
+                _ => rgb.into(),
+            };
+            palette.insert(name.as_str(), color);
+        }
+        Ok(Press {
+            doc,
+            edition,
+            palette,
+            cmyk_of_rgb,
         })
     }
 
-    /// A drawing's RGB colour in this edition: in print, the CMYK of the swatch
-    /// with this RGB, or a conversion by formula when there is none.
+    /// The colour of a swatch in this edition.
+    fn color(&self, swatch: &str) -> Result<Color> {
+        self.palette.get(swatch).cloned().ok_or_else(|| {
+            Error::input(
+                Problem::new(format!("no swatch named `{swatch}`"))
+                    .in_file(&self.doc.layout_file)
+                    .hint("define it under `swatches` in the layout"),
+            )
+        })
+    }
+
+    /// A drawing's RGB colour in print: the CMYK of the swatch with this RGB,
+    /// or a conversion by formula when there is none.
     fn drawing_color(&self, r: u8, g: u8, b: u8) -> Color {
-        let swatch = self.doc.layout.swatches.values().find(|s| {
-            parse_rgb(&s.rgb).is_some_and(|c| (c.red(), c.green(), c.blue()) == (r, g, b))
-                && s.cmyk.is_some()
-        });
-        let [c, m, y, k] = match swatch.and_then(|s| s.cmyk) {
-            Some(cmyk) => cmyk.map(|v| v / 100.0),
-            None => naive_cmyk(r, g, b),
-        };
-        let byte = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
-        cmyk::Color::new(byte(c), byte(m), byte(y), byte(k)).into()
+        self.cmyk_of_rgb
+            .get(&(r, g, b))
+            .cloned()
+            .unwrap_or_else(|| cmyk_color(naive_cmyk(r, g, b)))
     }
 
     /// A fill of a swatch's colour.
@@ -158,7 +172,7 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
     } else {
         Pt::ZERO
     };
-    let press = Press { doc, edition };
+    let press = Press::new(doc, edition)?;
     let sheet = Size::from_wh((doc.width + offset * 2.0).0, (doc.height + offset * 2.0).0)
         .ok_or_else(|| Error::input(Problem::new("the page size must be positive")))?;
     let mut tags = tags::Collector::default();
@@ -256,7 +270,7 @@ fn without_suspects_flag(mut bytes: Vec<u8>) -> Vec<u8> {
 
 /// Checks that the layout's print profile can be read and is a CMYK profile.
 pub fn check_print_profile(doc: &Document) -> Result<()> {
-    pdfx::check_profile(doc, &pdfx::read_profile(doc)?)
+    pdfx::check_profile_file(doc)
 }
 
 /// Web edition: tagged, validated as PDF/UA-1.
@@ -501,6 +515,12 @@ fn crop_marks(surface: &mut Surface, doc: &Document, offset: Pt) {
         surface.draw_path(&path);
     }
     surface.set_stroke(None);
+}
+
+/// A CMYK colour from fractions (0–1).
+fn cmyk_color(c: [f32; 4]) -> Color {
+    let [c, m, y, k] = c.map(|v| (v.clamp(0.0, 1.0) * 255.0).round() as u8);
+    cmyk::Color::new(c, m, y, k).into()
 }
 
 /// CMYK (0–1) from RGB by the usual formula, for drawing colours with no swatch.

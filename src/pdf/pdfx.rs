@@ -25,7 +25,7 @@ fn print_spec(doc: &Document) -> Result<&PrintSpec> {
 }
 
 /// Where the layout's print profile is.
-pub fn profile_path(doc: &Document) -> Result<PathBuf> {
+fn profile_path(doc: &Document) -> Result<PathBuf> {
     Ok(crate::model::resolve(
         &doc.layout_file,
         &print_spec(doc)?.icc_profile,
@@ -33,16 +33,33 @@ pub fn profile_path(doc: &Document) -> Result<PathBuf> {
 }
 
 /// Reads the layout's print profile.
-pub fn read_profile(doc: &Document) -> Result<Vec<u8>> {
+fn read_profile(doc: &Document) -> Result<Vec<u8>> {
     let path = profile_path(doc)?;
     std::fs::read(&path).map_err(|e| {
         Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile")
     })
 }
 
+/// Checks, from its header alone, that the layout's print profile can be read
+/// and is a CMYK profile (the preflight; the whole file is read only to write).
+pub fn check_profile_file(doc: &Document) -> Result<()> {
+    use std::io::Read;
+    let path = profile_path(doc)?;
+    let unreadable =
+        |e| Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile");
+    let mut header = Vec::with_capacity(ICC_HEADER);
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(ICC_HEADER as u64).read_to_end(&mut header))
+        .map_err(unreadable)?;
+    check_profile(doc, &header)
+}
+
+/// Bytes of an ICC profile's header that say its colour space.
+const ICC_HEADER: usize = 20;
+
 /// Checks that a profile is a CMYK ICC profile (its colour space field says so).
-pub fn check_profile(doc: &Document, profile: &[u8]) -> Result<()> {
-    if profile.get(16..20) == Some(b"CMYK".as_slice()) {
+fn check_profile(doc: &Document, profile: &[u8]) -> Result<()> {
+    if profile.get(16..ICC_HEADER) == Some(b"CMYK".as_slice()) {
         return Ok(());
     }
     Err(Error::input(
