@@ -109,10 +109,11 @@ fn drawing_colors(doc: &Document, tree: &usvg::Tree, name: &str) -> Vec<Finding>
         .only(Edition::Print)];
     }
     let known = |c: &str| {
+        let drawn = crate::model::layout::parse_rgb(c);
         doc.layout
             .swatches
             .values()
-            .any(|s| s.rgb.eq_ignore_ascii_case(c) && s.cmyk.is_some())
+            .any(|s| s.cmyk.is_some() && s.rgb_bytes() == drawn)
     };
     crate::pdf::vector::colors(tree)
         .into_iter()

@@ -84,6 +84,23 @@ pub struct Swatch {
     pub rgb: String,
 }
 
+impl Swatch {
+    /// The RGB value as bytes, if it is written `#rrggbb`.
+    pub fn rgb_bytes(&self) -> Option<[u8; 3]> {
+        parse_rgb(&self.rgb)
+    }
+}
+
+/// Parses a colour written `#rrggbb`.
+pub fn parse_rgb(text: &str) -> Option<[u8; 3]> {
+    let hex = text.strip_prefix('#')?;
+    if hex.len() != 6 || !hex.is_ascii() {
+        return None;
+    }
+    let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([c(0)?, c(2)?, c(4)?])
+}
+
 /// A font family: one file per weight and slant, paths relative to the layout file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -460,10 +477,7 @@ impl Layout {
             }
         };
         for (name, s) in &self.swatches {
-            let ok = s.rgb.len() == 7
-                && s.rgb.starts_with('#')
-                && s.rgb[1..].chars().all(|c| c.is_ascii_hexdigit());
-            if !ok {
+            if s.rgb_bytes().is_none() {
                 return Err(Problem::new(format!("`{}` is not an RGB colour", s.rgb))
                     .at(format!("swatches.{name}.rgb"))
                     .hint("write it as #rrggbb"));
@@ -519,5 +533,18 @@ impl Layout {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rgb_colours() {
+        assert_eq!(parse_rgb("#1f6e78"), Some([0x1f, 0x6e, 0x78]));
+        assert!(parse_rgb("1f6e78").is_none());
+        assert!(parse_rgb("#1f6e7").is_none());
+        assert!(parse_rgb("#1f6e7g").is_none());
     }
 }

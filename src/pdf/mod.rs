@@ -90,7 +90,7 @@ struct Press<'d> {
     /// Each swatch's colour in this edition, worked out once.
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
-    cmyk_of_rgb: HashMap<(u8, u8, u8), Color>,
+    cmyk_of_rgb: HashMap<[u8; 3], Color>,
 }
 
 impl<'d> Press<'d> {
@@ -99,7 +99,7 @@ impl<'d> Press<'d> {
         let mut palette = HashMap::new();
         let mut cmyk_of_rgb = HashMap::new();
         for (name, s) in &doc.layout.swatches {
-            let rgb = parse_rgb(&s.rgb).ok_or_else(|| {
+            let [r, g, b] = s.rgb_bytes().ok_or_else(|| {
                 Error::input(
                     Problem::new(format!("swatch `{name}`: `{}` is not an RGB colour", s.rgb))
                         .in_file(&doc.layout_file)
@@ -108,11 +108,11 @@ impl<'d> Press<'d> {
             })?;
             let cmyk = s.cmyk.map(|c| cmyk_color(c.map(|v| v / 100.0)));
             if let Some(c) = &cmyk {
-                cmyk_of_rgb.insert((rgb.red(), rgb.green(), rgb.blue()), c.clone());
+                cmyk_of_rgb.insert([r, g, b], c.clone());
             }
             let color = match (edition, cmyk) {
                 (Edition::Print, Some(c)) => c,
-                _ => rgb.into(),
+                _ => rgb::Color::new(r, g, b).into(),
             };
             palette.insert(name.as_str(), color);
         }
@@ -139,7 +139,7 @@ impl<'d> Press<'d> {
     /// or a conversion by formula when there is none.
     fn drawing_color(&self, r: u8, g: u8, b: u8) -> Color {
         self.cmyk_of_rgb
-            .get(&(r, g, b))
+            .get(&[r, g, b])
             .cloned()
             .unwrap_or_else(|| cmyk_color(naive_cmyk(r, g, b)))
     }
@@ -590,16 +590,6 @@ fn rect_path(r: Rect) -> Option<krilla::geom::Path> {
     pb.finish()
 }
 
-/// Parses `#rrggbb`.
-pub fn parse_rgb(text: &str) -> Option<rgb::Color> {
-    let hex = text.strip_prefix('#')?;
-    if hex.len() != 6 || !hex.is_ascii() {
-        return None;
-    }
-    let c = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
-    Some(rgb::Color::new(c(0)?, c(2)?, c(4)?))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -630,12 +620,5 @@ mod tests {
         let out = without_suspects_flag(pdf.clone());
         assert_eq!(out.len(), pdf.len());
         assert_eq!(out, b"<</Marked true               >>".to_vec());
-    }
-
-    #[test]
-    fn rgb_swatches() {
-        assert!(parse_rgb("#1f6e78").is_some());
-        assert!(parse_rgb("1f6e78").is_none());
-        assert!(parse_rgb("#1f6e7").is_none());
     }
 }
