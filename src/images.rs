@@ -5,6 +5,7 @@ use crate::error::{Error, Problem, Result};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use usvg::{Group, Node, Paint};
 
 /// An image ready for the PDF writer.
 pub enum Picture {
@@ -103,5 +104,55 @@ impl ImageStore {
     pub fn aspect(&self, id: ImageId) -> f32 {
         let i = &self.images[id];
         i.height / i.width
+    }
+}
+
+/// Can this drawing be drawn with flat CMYK colours?
+pub fn svg_is_flat(tree: &usvg::Tree) -> bool {
+    flat_group(tree.root())
+}
+
+/// The flat RGB colours a drawing uses, as `#rrggbb`.
+pub fn svg_colors(tree: &usvg::Tree) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_colors(tree.root(), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn flat_group(g: &Group) -> bool {
+    g.clip_path().is_none()
+        && g.mask().is_none()
+        && g.filters().is_empty()
+        && g.children().iter().all(|n| match n {
+            Node::Group(g) => flat_group(g),
+            Node::Path(p) => {
+                let flat = |paint: &Paint| matches!(paint, Paint::Color(_));
+                p.fill().is_none_or(|f| flat(f.paint()))
+                    && p.stroke().is_none_or(|s| flat(s.paint()))
+            }
+            Node::Image(_) | Node::Text(_) => false,
+        })
+}
+
+fn collect_colors(g: &Group, out: &mut Vec<String>) {
+    for n in g.children() {
+        match n {
+            Node::Group(g) => collect_colors(g, out),
+            Node::Path(p) => {
+                let paints = p
+                    .fill()
+                    .map(|f| f.paint())
+                    .into_iter()
+                    .chain(p.stroke().map(|s| s.paint()));
+                for paint in paints {
+                    if let Paint::Color(c) = paint {
+                        out.push(format!("#{:02x}{:02x}{:02x}", c.red, c.green, c.blue));
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 }

@@ -31,11 +31,13 @@ pub mod compose;
 pub mod error;
 pub mod flow;
 pub mod fonts;
+pub mod icc;
 pub mod images;
 pub mod model;
 pub mod pages;
 pub mod pdf;
 pub mod preflight;
+pub mod report;
 pub mod story;
 pub mod units;
 
@@ -45,7 +47,7 @@ use model::layout::Layout;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-pub use preflight::{Edition, Finding, Severity};
+pub use report::{Edition, Finding, Severity};
 
 /// Options of a run.
 #[derive(Debug, Clone, Default)]

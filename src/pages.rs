@@ -9,7 +9,7 @@ use crate::fonts::FontSet;
 use crate::images::{ImageId, ImageStore};
 use crate::model::issue::{Date, Issue};
 use crate::model::layout::{FrameSpec, Item, Layout, TextRole, VAlign};
-use crate::preflight::{Edition, Finding};
+use crate::report::{Edition, Finding};
 use crate::story::{self, BlockInfo, Role, Story, Styles};
 use crate::units::{Pt, Rect};
 use std::collections::HashMap;

@@ -5,103 +5,16 @@
 
 use crate::images::Picture;
 use crate::pages::{Document, Mark};
-use std::fmt;
+pub use crate::report::{Edition, Finding, Severity};
 
 /// Resolution below which an image is flagged (ppi at its placed size).
 pub const GOOD_PPI: f32 = 300.0;
 /// Resolution below which an image cannot go to print (ppi at its placed size).
 pub const MIN_PRINT_PPI: f32 = 150.0;
 
-/// One of the two PDFs made from an issue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Edition {
-    /// Downloaded and e-mailed: RGB, tagged PDF/UA-1, links and bookmarks.
-    Web,
-    /// For the print shop: CMYK, PDF/X-4, bleed and crop marks.
-    Print,
-}
-
-impl Edition {
-    /// The edition's name, as the command line spells it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Edition::Web => "web",
-            Edition::Print => "print",
-        }
-    }
-}
-
-/// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Worth a look; the PDF is still written.
-    Warning,
-    /// The PDF of the editions concerned is not written.
-    Error,
-}
-
-/// Something the preflight found.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    /// How serious it is.
-    pub severity: Severity,
-    /// The editions it concerns (both when empty).
-    pub editions: Vec<Edition>,
-    /// What and where, and what to do.
-    pub message: String,
-}
-
-impl Finding {
-    /// An error for every edition.
-    pub fn error(message: impl Into<String>) -> Finding {
-        Finding {
-            severity: Severity::Error,
-            editions: Vec::new(),
-            message: message.into(),
-        }
-    }
-
-    /// A warning for every edition.
-    pub fn warning(message: impl Into<String>) -> Finding {
-        Finding {
-            severity: Severity::Warning,
-            editions: Vec::new(),
-            message: message.into(),
-        }
-    }
-
-    /// The same finding, for one edition only.
-    pub fn only(mut self, edition: Edition) -> Finding {
-        self.editions = vec![edition];
-        self
-    }
-
-    /// Does it concern this edition?
-    pub fn concerns(&self, edition: Edition) -> bool {
-        self.editions.is_empty() || self.editions.contains(&edition)
-    }
-}
-
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let editions = match self.editions.as_slice() {
-            [] => String::new(),
-            list => format!(
-                " [{}]",
-                list.iter().map(|e| e.name()).collect::<Vec<_>>().join(", ")
-            ),
-        };
-        write!(f, "{severity}{editions}: {}", self.message)
-    }
-}
-
 /// What a vector drawing's colours become in print.
 fn drawing_colors(doc: &Document, tree: &usvg::Tree, name: &str) -> Vec<Finding> {
-    if !crate::pdf::vector::is_flat(tree) {
+    if !crate::images::svg_is_flat(tree) {
         return vec![Finding::warning(format!(
             "{name}: the drawing has gradients, images, text or effects; the print edition keeps it in \
              colour-managed RGB (use flat colours to have it in CMYK)"
@@ -115,7 +28,7 @@ fn drawing_colors(doc: &Document, tree: &usvg::Tree, name: &str) -> Vec<Finding>
             .values()
             .any(|s| s.cmyk.is_some() && s.rgb_bytes() == drawn)
     };
-    crate::pdf::vector::colors(tree)
+    crate::images::svg_colors(tree)
         .into_iter()
         .filter(|c| !known(c))
         .map(|c| {
@@ -201,7 +114,7 @@ fn check_document(doc: &Document, print: bool) -> Vec<Finding> {
     }
     // The press's profile (and the `print` section naming it), for print only.
     if print {
-        if let Err(e) = crate::pdf::check_print_profile(doc) {
+        if let Err(e) = crate::icc::check_file(&doc.layout, &doc.layout_file) {
             out.push(Finding::error(e.to_string().replace('\n', " ")).only(Edition::Print));
         }
     }

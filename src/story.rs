@@ -9,7 +9,7 @@ use crate::fonts::FontSet;
 use crate::images::ImageId;
 use crate::model::layout::{ElementStyles, Layout, ParagraphStyle, Weight};
 use crate::model::markdown::{self, BlockKind};
-use crate::preflight::{Edition, Finding};
+use crate::report::{Edition, Finding};
 use std::path::Path;
 
 /// What a block is in the document's structure (for bookmarks and tagging).

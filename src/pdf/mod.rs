@@ -12,7 +12,7 @@ use crate::compose::LineRun;
 use crate::error::{Error, Problem, Result};
 use crate::images::Picture;
 use crate::pages::{Document, Mark, Origin};
-use crate::preflight::Edition;
+use crate::report::Edition;
 use crate::units::{Mm, Pt, Rect};
 use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
@@ -268,11 +268,6 @@ fn without_suspects_flag(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-/// Checks that the layout's print profile can be read and is a CMYK profile.
-pub fn check_print_profile(doc: &Document) -> Result<()> {
-    pdfx::check_profile_file(doc)
-}
-
 /// Web edition: tagged, validated as PDF/UA-1.
 fn web_settings() -> Result<SerializeSettings> {
     let configuration = ConfigurationBuilder::new()
@@ -426,7 +421,7 @@ fn draw_mark(
                 s.push_transform(&Transform::from_translate(rect.x.0, rect.y.0));
                 match &loaded.picture {
                     Picture::Raster(img) => s.draw_image(img.clone(), size),
-                    Picture::Svg(tree) if !web && vector::is_flat(tree) => {
+                    Picture::Svg(tree) if !web && crate::images::svg_is_flat(tree) => {
                         vector::draw(s, tree, rect.w.0, rect.h.0, &|r, g, b| {
                             press.drawing_color(r, g, b)
                         });

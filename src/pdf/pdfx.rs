@@ -5,75 +5,16 @@
 //! only, embedded fonts, and the trim and bleed boxes.
 
 use crate::error::{Error, Problem, Result};
-use crate::model::layout::PrintSpec;
 use crate::pages::Document;
 use lopdf::{Dictionary, Object, Stream, StringFormat};
-use std::path::PathBuf;
 
 /// The PDF/X version this module makes.
 pub const PDFX_VERSION: &str = "PDF/X-4";
 
-/// The layout's printing condition; an error if it has none.
-fn print_spec(doc: &Document) -> Result<&PrintSpec> {
-    doc.layout.print.as_ref().ok_or_else(|| {
-        Error::input(
-            Problem::new("the layout has no `print` section, so it cannot make a print edition")
-                .in_file(&doc.layout_file)
-                .hint("add \"print\": { \"icc_profile\": …, \"output_condition_identifier\": …, \"output_condition\": … }"),
-        )
-    })
-}
-
-/// Where the layout's print profile is.
-fn profile_path(doc: &Document) -> Result<PathBuf> {
-    Ok(crate::model::resolve(
-        &doc.layout_file,
-        &print_spec(doc)?.icc_profile,
-    ))
-}
-
-/// Reads the layout's print profile.
-fn read_profile(doc: &Document) -> Result<Vec<u8>> {
-    let path = profile_path(doc)?;
-    std::fs::read(&path).map_err(|e| {
-        Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile")
-    })
-}
-
-/// Checks, from its header alone, that the layout's print profile can be read
-/// and is a CMYK profile (the preflight; the whole file is read only to write).
-pub fn check_profile_file(doc: &Document) -> Result<()> {
-    use std::io::Read;
-    let path = profile_path(doc)?;
-    let unreadable =
-        |e| Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile");
-    let mut header = Vec::with_capacity(ICC_HEADER);
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(ICC_HEADER as u64).read_to_end(&mut header))
-        .map_err(unreadable)?;
-    check_profile(doc, &header)
-}
-
-/// Bytes of an ICC profile's header that say its colour space.
-const ICC_HEADER: usize = 20;
-
-/// Checks that a profile is a CMYK ICC profile (its colour space field says so).
-fn check_profile(doc: &Document, profile: &[u8]) -> Result<()> {
-    if profile.get(16..ICC_HEADER) == Some(b"CMYK".as_slice()) {
-        return Ok(());
-    }
-    Err(Error::input(
-        Problem::new("the print profile is not a CMYK ICC profile")
-            .in_file(&profile_path(doc)?)
-            .at("print.icc_profile")
-            .hint("name a CMYK output profile (.icc) such as FOGRA39L_coated.icc"),
-    ))
-}
-
 /// Makes krilla's PDF a PDF/X-4 file for the layout's printing condition.
 pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
-    let profile = read_profile(doc)?;
-    let spec = print_spec(doc)?;
+    let profile = crate::icc::read(&doc.layout, &doc.layout_file)?;
+    let spec = crate::icc::print_spec(&doc.layout, &doc.layout_file)?;
     let fail = |what: &str, e: lopdf::Error| {
         Error::output(
             Problem::new(format!(
@@ -84,7 +25,10 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     };
     let mut pdf =
         lopdf::Document::load_mem(&bytes).map_err(|e| fail("reading krilla's output", e))?;
-    check_profile(doc, &profile)?;
+    crate::icc::check_header(
+        &crate::icc::profile_path(&doc.layout, &doc.layout_file)?,
+        &profile,
+    )?;
     let mut dict = Dictionary::new();
     dict.set("N", 4);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));

@@ -13,20 +13,6 @@ use krilla::surface::Surface;
 use usvg::tiny_skia_path::PathSegment;
 use usvg::{Group, Node, Paint};
 
-/// Can this drawing be drawn with flat CMYK colours?
-pub fn is_flat(tree: &usvg::Tree) -> bool {
-    flat_group(tree.root())
-}
-
-/// The flat RGB colours a drawing uses, as `#rrggbb`.
-pub fn colors(tree: &usvg::Tree) -> Vec<String> {
-    let mut out = Vec::new();
-    collect_colors(tree.root(), &mut out);
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// Draws a flat drawing scaled to `w` × `h` points, its colours mapped by `color`.
 pub fn draw(
     surface: &mut Surface,
@@ -41,41 +27,7 @@ pub fn draw(
     surface.pop();
 }
 
-fn flat_group(g: &Group) -> bool {
-    g.clip_path().is_none()
-        && g.mask().is_none()
-        && g.filters().is_empty()
-        && g.children().iter().all(|n| match n {
-            Node::Group(g) => flat_group(g),
-            Node::Path(p) => {
-                let flat = |paint: &Paint| matches!(paint, Paint::Color(_));
-                p.fill().is_none_or(|f| flat(f.paint()))
-                    && p.stroke().is_none_or(|s| flat(s.paint()))
-            }
-            Node::Image(_) | Node::Text(_) => false,
-        })
-}
 
-fn collect_colors(g: &Group, out: &mut Vec<String>) {
-    for n in g.children() {
-        match n {
-            Node::Group(g) => collect_colors(g, out),
-            Node::Path(p) => {
-                let paints = p
-                    .fill()
-                    .map(|f| f.paint())
-                    .into_iter()
-                    .chain(p.stroke().map(|s| s.paint()));
-                for paint in paints {
-                    if let Paint::Color(c) = paint {
-                        out.push(format!("#{:02x}{:02x}{:02x}", c.red, c.green, c.blue));
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-}
 
 fn draw_group(surface: &mut Surface, g: &Group, color: &dyn Fn(u8, u8, u8) -> Color) {
     for n in g.children() {

@@ -1,0 +1,63 @@
+//! The press's colour profile named by the layout's `print` section: where it
+//! is, its header checked (a CMYK ICC profile), its bytes for the print edition.
+
+use crate::error::{Error, Problem, Result};
+use crate::model::layout::{Layout, PrintSpec};
+use std::path::{Path, PathBuf};
+
+/// The layout's printing condition; an error if it has none.
+pub fn print_spec<'l>(layout: &'l Layout, layout_file: &Path) -> Result<&'l PrintSpec> {
+    layout.print.as_ref().ok_or_else(|| {
+        Error::input(
+            Problem::new("the layout has no `print` section, so it cannot make a print edition")
+                .in_file(layout_file)
+                .hint("add \"print\": { \"icc_profile\": …, \"output_condition_identifier\": …, \"output_condition\": … }"),
+        )
+    })
+}
+
+/// Where the layout's print profile is.
+pub fn profile_path(layout: &Layout, layout_file: &Path) -> Result<PathBuf> {
+    Ok(crate::model::resolve(
+        layout_file,
+        &print_spec(layout, layout_file)?.icc_profile,
+    ))
+}
+
+/// Reads the layout's print profile.
+pub fn read(layout: &Layout, layout_file: &Path) -> Result<Vec<u8>> {
+    let path = profile_path(layout, layout_file)?;
+    std::fs::read(&path).map_err(|e| {
+        Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile")
+    })
+}
+
+/// Checks, from its header alone, that the layout's print profile can be read
+/// and is a CMYK profile (the preflight; the whole file is read only to write).
+pub fn check_file(layout: &Layout, layout_file: &Path) -> Result<()> {
+    use std::io::Read;
+    let path = profile_path(layout, layout_file)?;
+    let unreadable =
+        |e| Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile");
+    let mut header = Vec::with_capacity(ICC_HEADER);
+    std::fs::File::open(&path)
+        .and_then(|f| f.take(ICC_HEADER as u64).read_to_end(&mut header))
+        .map_err(unreadable)?;
+    check_header(&path, &header)
+}
+
+/// Bytes of an ICC profile's header that say its colour space.
+const ICC_HEADER: usize = 20;
+
+/// Checks that a profile is a CMYK ICC profile (its colour space field says so).
+pub fn check_header(path: &Path, profile: &[u8]) -> Result<()> {
+    if profile.get(16..ICC_HEADER) == Some(b"CMYK".as_slice()) {
+        return Ok(());
+    }
+    Err(Error::input(
+        Problem::new("the print profile is not a CMYK ICC profile")
+            .in_file(path)
+            .at("print.icc_profile")
+            .hint("name a CMYK output profile (.icc) such as FOGRA39L_coated.icc"),
+    ))
+}
