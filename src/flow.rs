@@ -458,41 +458,43 @@ fn follow_height(cache: &mut LineCache, i: usize, width: Pt) -> Option<Pt> {
     Some(gap + h)
 }
 
-/// Pours a story and, if `balance`, evens out the columns of its last page.
-pub fn pour_story(blocks: &[Block], slot: &dyn Fn(usize) -> Option<Slot>, balance: bool) -> Poured {
-    let mut cache = LineCache::new(blocks);
-    let poured = pour(&mut cache, Position::default(), slot, &|_| None);
+/// Pours a story into its slots and, if `balance`, evens out the columns of
+/// its last page. When the story ends before the chain's last page (an issue
+/// made longer than this story needs), the rest is spread over the pages from
+/// where it ends to that last page, so no frame of them is left empty.
+pub fn pour_story(cache: &mut LineCache, slots: &[Slot], balance: bool) -> Poured {
+    let blocks = cache.blocks;
+    let slot = |k: usize| slots.get(k).copied();
+    let poured = pour(cache, Position::default(), &slot, &|_| None);
     if !balance || poured.end.block < blocks.len() || poured.filled.is_empty() {
         return poured;
     }
-    let last_page = poured.filled.last().map_or(0, |f| f.slot.page);
+    let end_page = poured.filled.last().map_or(0, |f| f.slot.page);
     let first_on_page = poured
         .filled
         .iter()
-        .position(|f| f.slot.page == last_page)
+        .position(|f| f.slot.page == end_page)
         .unwrap_or(0);
-    let slots_on_page = (first_on_page..)
-        .take_while(|&k| slot(k).is_some_and(|s| s.page == last_page))
-        .count();
-    if slots_on_page < 2 {
+    let tail = &slots[first_on_page..];
+    if tail.len() < 2 {
         return poured;
     }
-    // Where the last page starts, replayed to get the position there.
+    // Where the tail starts, replayed to get the position there.
     let start = poured.filled[first_on_page].start;
-    let on_page = |k: usize| slot(k + first_on_page).filter(|s| s.page == last_page);
-    let full = slot(first_on_page).map_or(Pt::ZERO, |s| s.area.h);
+    let on_tail = |k: usize| tail.get(k).copied();
+    let full = tail.iter().map(|s| s.area.h).fold(Pt::ZERO, Pt::max);
     let fits = |cache: &mut LineCache, h: Pt| {
-        let p = pour(cache, start, &on_page, &|_| Some(h));
+        let p = pour(cache, start, &on_tail, &|_| Some(h));
         (p.end.block >= blocks.len()).then_some(p)
     };
     // The shortest column height that still holds the rest of the story.
     let (mut lo, mut hi) = (Pt::ZERO, full);
-    let Some(mut best) = fits(&mut cache, hi) else {
+    let Some(mut best) = fits(cache, hi) else {
         return poured;
     };
     while hi - lo > BALANCE_STEP {
         let mid = (lo + hi) / 2.0;
-        match fits(&mut cache, mid) {
+        match fits(cache, mid) {
             Some(p) => {
                 hi = mid;
                 best = p;
@@ -506,6 +508,24 @@ pub fn pour_story(blocks: &[Block], slot: &dyn Fn(usize) -> Option<Slot>, balanc
         filled,
         end: best.end,
     }
+}
+
+/// About how many lines of the story are left from `end` when set at `width`
+/// (what did not fit, for the user to cut).
+pub fn lines_left(cache: &mut LineCache, end: Position, width: Pt) -> usize {
+    let mut n = 0;
+    for block in end.block..cache.blocks.len() {
+        let pos = if block == end.block {
+            cache.at_width(end, width)
+        } else {
+            cache.at_width(Position::start_of(block), width)
+        };
+        n += match cache.blocks[block].content {
+            Content::Text(_) => cache.get(block, pos.set).len().saturating_sub(pos.line),
+            Content::Image { .. } => 1,
+        };
+    }
+    n
 }
 
 #[cfg(test)]
@@ -579,9 +599,9 @@ mod tests {
     }
 
     /// Slots of `lines` lines of 12 pt each, `n` of them, two per page.
-    fn slots(n: usize, lines: f32) -> impl Fn(usize) -> Option<Slot> {
-        move |k| {
-            (k < n).then_some(Slot {
+    fn slots(n: usize, lines: f32) -> Vec<Slot> {
+        (0..n)
+            .map(|k| Slot {
                 page: k / 2,
                 frame: k % 2,
                 area: Rect {
@@ -591,7 +611,12 @@ mod tests {
                     h: Pt(12.0 * lines),
                 },
             })
-        }
+            .collect()
+    }
+
+    /// Pours `blocks` into `slots`.
+    fn pour_into(blocks: &[Block], slots: &[Slot], balance: bool) -> Poured {
+        pour_story(&mut LineCache::new(blocks), slots, balance)
     }
 
     fn lines_in(f: &Filled) -> Vec<(usize, usize)> {
@@ -618,7 +643,7 @@ mod tests {
                 Content::Image { .. } => 0,
             })
             .sum();
-        let poured = pour_story(&blocks, &slots(10, 7.0), false);
+        let poured = pour_into(&blocks, &slots(10, 7.0), false);
         assert_eq!(poured.end.block, blocks.len());
         let placed: Vec<(usize, usize)> = poured.filled.iter().flat_map(lines_in).collect();
         assert_eq!(placed.len(), total);
@@ -635,7 +660,7 @@ mod tests {
             .map(|i| para(&mut shaper, &fonts, 2 + i % 2, false))
             .collect();
         for height in [5.0, 6.0, 7.0, 9.0, 11.0] {
-            let poured = pour_story(&blocks, &slots(40, height), false);
+            let poured = pour_into(&blocks, &slots(40, height), false);
             let per_slot: Vec<Vec<(usize, usize)>> = poured.filled.iter().map(lines_in).collect();
             for pair in per_slot.windows(2) {
                 let (Some(last), Some(first)) = (pair[0].last(), pair[1].first()) else {
@@ -667,7 +692,7 @@ mod tests {
             blocks.push(para(&mut shaper, &fonts, 2, false));
         }
         for height in [6.0, 8.0, 10.0, 13.0] {
-            let poured = pour_story(&blocks, &slots(40, height), false);
+            let poured = pour_into(&blocks, &slots(40, height), false);
             for f in &poured.filled {
                 let lines = lines_in(f);
                 if let Some(&(block, _)) = lines.last() {
@@ -687,7 +712,7 @@ mod tests {
         let blocks: Vec<Block> = (0..3)
             .map(|_| para(&mut shaper, &fonts, 2, false))
             .collect();
-        let poured = pour_story(&blocks, &slots(2, 40.0), true);
+        let poured = pour_into(&blocks, &slots(2, 40.0), true);
         assert_eq!(poured.end.block, blocks.len());
         let counts: Vec<usize> = poured.filled.iter().map(|f| lines_in(f).len()).collect();
         assert_eq!(counts.len(), 2, "{counts:?}");
@@ -705,7 +730,43 @@ mod tests {
         let blocks: Vec<Block> = (0..6)
             .map(|_| para(&mut shaper, &fonts, 3, false))
             .collect();
-        let poured = pour_story(&blocks, &slots(2, 10.0), false);
+        let poured = pour_into(&blocks, &slots(2, 10.0), false);
         assert!(poured.end.block < blocks.len());
+    }
+
+    #[test]
+    fn a_story_that_ends_early_is_spread_to_the_chain_last_page() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let blocks: Vec<Block> = (0..2)
+            .map(|_| para(&mut shaper, &fonts, 2, false))
+            .collect();
+        // Three pages of two 40-line frames: the story needs about one frame.
+        let poured = pour_into(&blocks, &slots(6, 40.0), true);
+        assert_eq!(poured.end.block, blocks.len());
+        let used: Vec<usize> = poured
+            .filled
+            .iter()
+            .filter(|f| !lines_in(f).is_empty())
+            .map(|f| f.slot.page)
+            .collect();
+        assert_eq!(used.last(), Some(&2), "the last page holds text: {used:?}");
+        assert_eq!(used.len(), 6, "every frame holds text: {used:?}");
+    }
+
+    #[test]
+    fn lines_left_counts_what_did_not_fit() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts);
+        let blocks: Vec<Block> = (0..4)
+            .map(|_| para(&mut shaper, &fonts, 3, false))
+            .collect();
+        let mut cache = LineCache::new(&blocks);
+        let total = lines_left(&mut cache, Position::default(), Pt(160.0));
+        let poured = pour_story(&mut cache, &slots(1, 10.0), false);
+        let placed: usize = poured.filled.iter().map(|f| lines_in(f).len()).sum();
+        let left = lines_left(&mut cache, poured.end, Pt(160.0));
+        assert!(placed > 0 && placed <= 10, "{placed}");
+        assert_eq!(left + placed, total);
     }
 }

@@ -36,8 +36,10 @@ pub mod images;
 pub mod model;
 pub mod pages;
 pub mod pdf;
+pub mod placement;
 pub mod preflight;
 pub mod report;
+pub mod sequence;
 pub mod story;
 pub mod units;
 
@@ -79,8 +81,20 @@ pub struct Rendered {
     pub timings: Timings,
 }
 
-/// Reads an issue file and the layout it names.
-pub fn read(issue_file: &Path) -> Result<(Issue, Layout, PathBuf)> {
+/// What was read: the issue, its layout, where that is, and what reading it warned of.
+pub struct Inputs {
+    /// The issue.
+    pub issue: Issue,
+    /// Its layout.
+    pub layout: Layout,
+    /// The layout file.
+    pub layout_file: PathBuf,
+    /// Warnings about the layout (frames of different chains that overlap…).
+    pub warnings: Vec<Finding>,
+}
+
+/// Reads an issue file and the layout it names, and checks the layout.
+pub fn read(issue_file: &Path) -> Result<Inputs> {
     let issue: Issue = model::load_json(issue_file, "issue file")?;
     let layout_file = model::resolve(issue_file, &issue.layout);
     let layout: Layout = model::load_json(&layout_file, "layout file").map_err(|e| match e {
@@ -91,16 +105,30 @@ pub fn read(issue_file: &Path) -> Result<(Issue, Layout, PathBuf)> {
         }
         other => other,
     })?;
-    layout
+    let warnings = layout
         .check()
-        .map_err(|p| Error::input(p.in_file(&layout_file)))?;
-    Ok((issue, layout, layout_file))
+        .map_err(|p| Error::input(p.in_file(&layout_file)))?
+        .into_iter()
+        .map(|p| Finding::warning(Error::input(p.in_file(&layout_file)).to_string()))
+        .collect();
+    Ok(Inputs {
+        issue,
+        layout,
+        layout_file,
+        warnings,
+    })
+}
+
+/// Lays out what was read; the layout's warnings come first among the findings.
+fn compose(inputs: Inputs, issue_file: &Path) -> Result<pages::Document> {
+    let mut doc = pages::compose(inputs.issue, issue_file, inputs.layout, &inputs.layout_file)?;
+    doc.findings.splice(0..0, inputs.warnings);
+    Ok(doc)
 }
 
 /// Lays out an issue without writing anything (what layout found is in the document).
 pub fn lay_out(issue_file: &Path) -> Result<pages::Document> {
-    let (issue, layout, layout_file) = read(issue_file)?;
-    pages::compose(issue, issue_file, layout, &layout_file)
+    compose(read(issue_file)?, issue_file)
 }
 
 /// The preflight of an issue: everything found, for the editions asked for.
@@ -112,10 +140,10 @@ pub fn check(issue_file: &Path, editions: &[Edition]) -> Result<Vec<Finding>> {
 /// Fails, writing nothing, if the preflight finds an error in any of them.
 pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Result<Rendered> {
     let t0 = Instant::now();
-    let (issue, layout, layout_file) = read(issue_file)?;
+    let inputs = read(issue_file)?;
     let t1 = Instant::now();
     let timestamp = options.timestamp.unwrap_or_else(|| {
-        let d = Date::parse(&issue.meta.date).unwrap_or(Date {
+        let d = Date::parse(&inputs.issue.meta.date).unwrap_or(Date {
             year: 1970,
             month: 1,
             day: None,
@@ -127,7 +155,7 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
             time: (0, 0, 0),
         }
     });
-    let doc = pages::compose(issue, issue_file, layout, &layout_file)?;
+    let doc = compose(inputs, issue_file)?;
     let findings = preflight::findings(&doc, editions);
     let errors: Vec<String> = findings
         .iter()

@@ -4,19 +4,20 @@
 use crate::compose::shape::Shaper;
 use crate::compose::{LineRun, ParagraphInput, Prepared, StyledRun};
 use crate::error::{Error, Problem, Result};
-use crate::flow::{self, Filled, Placed, Slot};
+use crate::flow::{self, Filled, Placed};
 use crate::fonts::FontSet;
 use crate::images::{ImageId, ImageStore};
 use crate::model::issue::{Date, Issue};
-use crate::model::layout::{FrameSpec, Item, Layout, TextRole, VAlign};
+use crate::model::language::Language;
+use crate::model::layout::{FrameSpec, ImageSpec, Item, Layout, TextRole, TextSpec, VAlign};
+use crate::placement::{self, PlacedStory};
 use crate::report::{Edition, Finding};
+use crate::sequence::{mm_rect, text_area, ChainFrames};
 use crate::story::{self, BlockInfo, Role, Story, Styles};
 use crate::units::{Pt, Rect};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-/// Pages a chain may grow to before the run stops: a runaway story, not a letter.
-pub const MAX_PAGES: usize = 500;
 /// How close to the trim edge a side must be to count as touching it.
 const EDGE_TOLERANCE: Pt = Pt(0.1);
 /// Width of a caption's bar.
@@ -131,10 +132,12 @@ pub struct Document {
     pub findings: Vec<Finding>,
 }
 
-/// A frame of a master, resolved.
-struct FrameRef<'l> {
-    master: &'l str,
-    spec: &'l FrameSpec,
+/// What furniture and frames need while the pages are drawn.
+struct Drawing<'a, 'l> {
+    styles: &'a Styles<'l>,
+    layout_file: &'a Path,
+    french: bool,
+    field: &'a dyn Fn(&str, usize) -> Option<String>,
 }
 
 /// Lays out an issue: everything but writing the PDF.
@@ -144,16 +147,9 @@ pub fn compose(
     layout: Layout,
     layout_file: &Path,
 ) -> Result<Document> {
-    let in_layout = |p: Problem| Error::input(p.in_file(layout_file));
-    for (role, name) in [("first", &layout.pages.first), ("next", &layout.pages.next)] {
-        if !layout.masters.contains_key(name) {
-            return Err(in_layout(
-                Problem::new(format!("no master named `{name}`"))
-                    .at(format!("pages.{role}"))
-                    .hint("name one of the masters defined under `masters`"),
-            ));
-        }
-    }
+    let language = issue
+        .check()
+        .map_err(|p| Error::input(p.in_file(issue_file)))?;
     let fonts = FontSet::load(&layout.fonts, layout_file)?;
     let mut images = ImageStore::default();
     let date = Date::parse(&issue.meta.date).ok_or_else(|| {
@@ -164,7 +160,7 @@ pub fn compose(
                 .hint("write the date as YYYY-MM-DD or YYYY-MM, e.g. 2017-07"),
         )
     })?;
-    let french = issue.meta.language.starts_with("fr");
+    let french = language == Language::French;
     let mut shaper = Shaper::new(&fonts);
     let mut findings = Vec::new();
     let styles = Styles {
@@ -173,67 +169,30 @@ pub fn compose(
         layout_file,
         french,
     };
-
-    // Every story, composed and poured into its chain.
-    let mut poured: Vec<(usize, Story, Vec<Filled>)> = Vec::new();
-    for (si, s) in issue.stories.iter().enumerate() {
-        let chain = layout.chains.get(&s.name).ok_or_else(|| {
-            Error::input(
-                Problem::new(format!(
-                    "the layout has no chain named `{}` for this story",
-                    s.name
-                ))
-                .in_file(issue_file)
-                .at(format!("stories[{si}].name"))
-                .hint(format!(
-                    "name one of the layout's chains: {}",
-                    layout.chains.keys().cloned().collect::<Vec<_>>().join(", ")
-                )),
-            )
-        })?;
-        let frames = resolve_chain(&layout, &s.name, &chain.frames).map_err(in_layout)?;
-        let elements = chain.styles.or(&layout.element_styles);
-        let mut load_image = |src: &str, line: usize| -> Result<(ImageId, f32)> {
-            let path = crate::model::resolve(issue_file, src);
-            let id = images
-                .load(&path)
-                .map_err(|e| e.at(format!("stories[{si}] (Markdown line {line})")))?;
-            Ok((id, images.aspect(id)))
-        };
-        let story = story::build(
-            &s.name,
-            &s.text.source(),
-            &elements,
-            &styles,
-            &mut shaper,
-            &mut load_image,
-            &mut findings,
-        )?;
-        let slot = |k: usize| chain_slot(&layout, &frames, k);
-        let result = flow::pour_story(&story.blocks, &slot, chain.balance);
-        findings.extend(overfull(&s.name, &story, &result.filled, issue_file));
-        if result.end.block < story.blocks.len() {
-            findings.push(overset(
-                &s.name,
-                &chain.frames,
-                &story,
-                result.end,
-                issue_file,
-            ));
-        }
-        poured.push((si, story, result.filled));
+    let built = build_stories(
+        &issue,
+        issue_file,
+        &styles,
+        &mut shaper,
+        &mut images,
+        &mut findings,
+    )?;
+    let files = placement::Files {
+        issue: issue_file,
+        layout: layout_file,
+    };
+    let placed = placement::place(&layout, built, &files);
+    findings.extend(placed.findings.iter().cloned());
+    for s in &placed.stories {
+        findings.extend(overfull(
+            &issue.stories[s.index].name,
+            &s.story,
+            &s.filled,
+            issue_file,
+        ));
     }
+    let page_count = placed.masters.len();
 
-    // As many pages as the stories need, at least one.
-    let page_count = poured
-        .iter()
-        .flat_map(|(_, _, f)| {
-            f.iter()
-                .filter(|f| !f.placed.is_empty())
-                .map(|f| f.slot.page + 1)
-        })
-        .max()
-        .unwrap_or(1);
     let pages_field = page_count.to_string();
     let month = date.month_name(&issue.meta.language).to_string();
     let field = |name: &str, page: usize| -> Option<String> {
@@ -257,12 +216,9 @@ pub fn compose(
 
     // What each frame of each page holds.
     let mut contents: HashMap<(usize, &str), Vec<(usize, &Filled)>> = HashMap::new();
-    for (pi, (_, _, filled)) in poured.iter().enumerate() {
-        for f in filled {
-            let chain_frames = &layout.chains[&issue.stories[poured[pi].0].name].frames;
-            let name = chain_frames[f.slot.frame]
-                .split_once('/')
-                .map_or("", |x| x.1);
+    for (pi, s) in placed.stories.iter().enumerate() {
+        for f in &s.filled {
+            let name = s.frames.frames[f.slot.frame].1.name.as_str();
             contents
                 .entry((f.slot.page, name))
                 .or_default()
@@ -270,15 +226,23 @@ pub fn compose(
         }
     }
 
+    let drawing = Drawing {
+        styles: &styles,
+        layout_file,
+        french,
+        field: &field,
+    };
     let mut pages = Vec::with_capacity(page_count);
     let mut bookmarks = Vec::new();
-    for page in 0..page_count {
-        let master_name = if page == 0 {
-            &layout.pages.first
-        } else {
-            &layout.pages.next
-        };
-        let master = &layout.masters[master_name];
+    for (page, master_name) in placed.masters.iter().enumerate() {
+        if !placement::page_has_text(&placed.stories, page) {
+            findings.push(Finding::warning(format!(
+                "{}: page {} holds no text of any story: add text, or let the layout allow fewer pages",
+                issue_file.display(),
+                page + 1
+            )));
+        }
+        let master = &layout.masters[*master_name];
         let mut marks = Vec::new();
         for (ii, item) in master.items.iter().enumerate() {
             let at = format!("masters.{master_name}.items[{ii}]");
@@ -293,82 +257,26 @@ pub fn compose(
                     })
                 }
                 Item::Image(img) => {
-                    let id = images
-                        .load(&crate::model::resolve(layout_file, &img.file))
-                        .map_err(|e| e.at(format!("{at}.file")))?;
-                    let w: Pt = img.w_mm.into();
-                    let rect = Rect {
-                        x: img.x_mm.into(),
-                        y: img.y_mm.into(),
-                        w,
-                        h: w * images.aspect(id),
-                    };
-                    if img.alt.is_none() && !img.decorative && page == 0 {
-                        findings.push(
-                            Finding::error(format!(
-                                "{}: at `{at}`: the image `{}` has no alternative text; give it `alt`, \
-                                 or `\"decorative\": true` if it carries no information",
-                                layout_file.display(),
-                                img.file
-                            ))
-                            .only(Edition::Web),
-                        );
-                    }
-                    let origin = if img.decorative || img.alt.is_none() {
-                        Origin::Artifact
-                    } else {
-                        Origin::Front { title: false }
-                    };
-                    marks.push(Mark::Image {
-                        image: id,
-                        rect,
-                        alt: img.alt.clone(),
-                        origin,
-                    });
+                    marks.push(image_mark(
+                        img,
+                        &at,
+                        page,
+                        &mut images,
+                        &mut findings,
+                        layout_file,
+                    )?);
                 }
                 Item::Text(t) => {
-                    let text = story::fill_template(&t.text, &|n| field(n, page)).map_err(|name| {
-                        in_layout(
-                            Problem::new(format!("unknown field `{{{name}}}` in a text template"))
-                                .at(format!("{at}.text"))
-                                .hint("use {publication}, {number}, {month}, {year}, {page}, {pages} or a field of the issue's `fields`"),
-                        )
-                    })?;
-                    let runs = furniture_line(
-                        &styles,
-                        &mut shaper,
-                        &t.style,
-                        &text,
-                        t.w_mm.into(),
-                        french,
-                        &at,
-                    )?;
-                    let mut baseline: Pt = t.baseline_mm.into();
-                    let leading = styles.paragraph(&t.style, &at)?.leading_pt;
-                    let origin = match t.role {
-                        TextRole::Artifact => Origin::Artifact,
-                        TextRole::Title => Origin::Front { title: true },
-                        TextRole::Text => Origin::Front { title: false },
-                    };
-                    for line in runs {
-                        marks.push(Mark::Text {
-                            runs: line.runs,
-                            x: t.x_mm.into(),
-                            baseline,
-                            origin,
-                        });
-                        baseline += leading;
-                    }
+                    text_marks(t, &at, page, &drawing, &mut shaper, &mut marks)?;
                 }
                 Item::Frame(spec) => {
                     let held = contents.get(&(page, spec.name.as_str()));
                     frame_marks(
                         spec,
                         held.map(Vec::as_slice).unwrap_or(&[]),
-                        &poured,
-                        &styles,
+                        &placed.stories,
+                        &drawing,
                         &mut shaper,
-                        french,
                         &at,
                         &mut marks,
                         &mut bookmarks,
@@ -378,7 +286,7 @@ pub fn compose(
             }
         }
         pages.push(Page {
-            master: master_name.clone(),
+            master: master_name.to_string(),
             marks,
         });
     }
@@ -386,7 +294,13 @@ pub fn compose(
     let bookmarks = bookmarks.into_iter().map(|b| b.2).collect();
     drop(shaper);
     drop(contents);
-    let stories = poured.into_iter().map(|(_, story, _)| story.info).collect();
+    let mut stories: Vec<(usize, Vec<BlockInfo>)> = placed
+        .stories
+        .into_iter()
+        .map(|s| (s.index, s.story.info))
+        .collect();
+    stories.sort_by_key(|(i, _)| *i);
+    let stories = stories.into_iter().map(|(_, info)| info).collect();
     Ok(Document {
         width: layout.page.width_mm.into(),
         height: layout.page.height_mm.into(),
@@ -404,95 +318,146 @@ pub fn compose(
     })
 }
 
-/// The frames of a chain, checked against the masters.
-fn resolve_chain<'l>(
-    layout: &'l Layout,
-    chain: &str,
-    refs: &[String],
-) -> std::result::Result<Vec<FrameRef<'l>>, Problem> {
-    refs.iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let at = format!("chains.{chain}.frames[{i}]");
-            let (master, frame) = r.split_once('/').ok_or_else(|| {
-                Problem::new(format!("`{r}` is not of the form `master/frame`"))
-                    .at(&at)
-                    .hint("write the master's name, a slash, and the frame's name")
-            })?;
-            let (mname, m) = layout.masters.get_key_value(master).ok_or_else(|| {
-                Problem::new(format!("no master named `{master}`"))
-                    .at(&at)
-                    .hint("name one of the masters defined under `masters`")
-            })?;
-            let spec = m
-                .items
-                .iter()
-                .find_map(|it| match it {
-                    Item::Frame(f) if f.name == frame => Some(f),
-                    _ => None,
-                })
-                .ok_or_else(|| {
-                    Problem::new(format!("master `{master}` has no frame named `{frame}`"))
-                        .at(&at)
-                        .hint("add the frame to the master or correct the name")
-                })?;
-            Ok(FrameRef {
-                master: mname,
-                spec,
-            })
-        })
-        .collect()
+/// Every story of the issue composed with its chain's styles, ready to place.
+fn build_stories<'l>(
+    issue: &Issue,
+    issue_file: &Path,
+    styles: &Styles<'l>,
+    shaper: &mut Shaper,
+    images: &mut ImageStore,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<placement::StoryIn<'l>>> {
+    let layout = styles.layout;
+    let mut out = Vec::with_capacity(issue.stories.len());
+    for (si, s) in issue.stories.iter().enumerate() {
+        let chain = layout.chains.get(&s.name).ok_or_else(|| {
+            Error::input(
+                Problem::new(format!(
+                    "the layout has no chain named `{}` for this story",
+                    s.name
+                ))
+                .in_file(issue_file)
+                .at(format!("stories[{si}].name"))
+                .hint(format!(
+                    "name one of the layout's chains: {}",
+                    layout.chains.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
+            )
+        })?;
+        let elements = chain.styles.or(&layout.element_styles);
+        let mut load_image = |src: &str, line: usize| -> Result<(ImageId, f32)> {
+            let path = crate::model::resolve(issue_file, src);
+            let id = images
+                .load(&path)
+                .map_err(|e| e.at(format!("stories[{si}] (Markdown line {line})")))?;
+            Ok((id, images.aspect(id)))
+        };
+        let story = story::build(
+            &s.name,
+            &s.text.source(),
+            &elements,
+            styles,
+            shaper,
+            &mut load_image,
+            findings,
+        )?;
+        out.push(placement::StoryIn {
+            index: si,
+            name: s.name.clone(),
+            story,
+            frames: ChainFrames::of(layout, &s.name),
+            balance: chain.balance,
+        });
+    }
+    Ok(out)
 }
 
-/// The `k`-th slot of a chain: frames on the first-page master are on page 0;
-/// frames on the following-page master repeat on every following page.
-fn chain_slot(layout: &Layout, frames: &[FrameRef], k: usize) -> Option<Slot> {
-    let repeating = |f: &FrameRef| f.master == layout.pages.next;
-    let fixed: Vec<usize> = (0..frames.len())
-        .filter(|&i| !repeating(&frames[i]))
-        .collect();
-    let rep: Vec<usize> = (0..frames.len())
-        .filter(|&i| repeating(&frames[i]))
-        .collect();
-    let first_repeat_page = usize::from(layout.pages.first != layout.pages.next);
-    let (page, frame) = if k < fixed.len() {
-        (0, fixed[k])
-    } else if rep.is_empty() {
-        return None;
-    } else {
-        let j = k - fixed.len();
-        (first_repeat_page + j / rep.len(), rep[j % rep.len()])
+/// An image of a master, placed; one with no alternative text is an error for the web edition.
+fn image_mark(
+    img: &ImageSpec,
+    at: &str,
+    page: usize,
+    images: &mut ImageStore,
+    findings: &mut Vec<Finding>,
+    layout_file: &Path,
+) -> Result<Mark> {
+    let id = images
+        .load(&crate::model::resolve(layout_file, &img.file))
+        .map_err(|e| e.at(format!("{at}.file")))?;
+    let w: Pt = img.w_mm.into();
+    let rect = Rect {
+        x: img.x_mm.into(),
+        y: img.y_mm.into(),
+        w,
+        h: w * images.aspect(id),
     };
-    if page >= MAX_PAGES {
-        return None;
+    if img.alt.is_none() && !img.decorative && page == 0 {
+        findings.push(
+            Finding::error(format!(
+                "{}: at `{at}`: the image `{}` has no alternative text; give it `alt`, \
+                 or `\"decorative\": true` if it carries no information",
+                layout_file.display(),
+                img.file
+            ))
+            .only(Edition::Web),
+        );
     }
-    Some(Slot {
-        page,
-        frame,
-        area: text_area(frames[frame].spec),
+    let origin = if img.decorative || img.alt.is_none() {
+        Origin::Artifact
+    } else {
+        Origin::Front { title: false }
+    };
+    Ok(Mark::Image {
+        image: id,
+        rect,
+        alt: img.alt.clone(),
+        origin,
     })
 }
 
-/// Where text goes in a frame: inside its insets, below its label.
-fn text_area(spec: &FrameSpec) -> Rect {
-    let [t, r, b, l] = spec.inset_mm.map(Pt::from);
-    let label = spec.label.as_ref().map_or(Pt::ZERO, |l| l.h_mm.into());
-    mm_rect(spec.x_mm, spec.y_mm, spec.w_mm, spec.h_mm).inset(t + label, r, b, l)
-}
-
-/// A rectangle from millimetre coordinates.
-fn mm_rect(
-    x: crate::units::Mm,
-    y: crate::units::Mm,
-    w: crate::units::Mm,
-    h: crate::units::Mm,
-) -> Rect {
-    Rect {
-        x: x.into(),
-        y: y.into(),
-        w: w.into(),
-        h: h.into(),
+/// The lines of a text of a master (a template filled in for this page).
+fn text_marks(
+    t: &TextSpec,
+    at: &str,
+    page: usize,
+    drawing: &Drawing,
+    shaper: &mut Shaper,
+    marks: &mut Vec<Mark>,
+) -> Result<()> {
+    let text = story::fill_template(&t.text, &|n| (drawing.field)(n, page)).map_err(|name| {
+        Error::input(
+            Problem::new(format!("unknown field `{{{name}}}` in a text template"))
+                .in_file(drawing.layout_file)
+                .at(format!("{at}.text"))
+                .hint("use {publication}, {number}, {month}, {year}, {page}, {pages} or a field of the issue's `fields`"),
+        )
+    })?;
+    let runs = furniture_line(
+        drawing.styles,
+        shaper,
+        &t.style,
+        &text,
+        t.w_mm.into(),
+        drawing.french,
+        at,
+    )?;
+    let mut baseline: Pt = t.baseline_mm.into();
+    let leading = drawing.styles.paragraph(&t.style, at)?.leading_pt;
+    let origin = match t.role {
+        TextRole::Artifact => Origin::Artifact,
+        TextRole::Title => Origin::Front { title: true },
+        TextRole::Text => Origin::Front { title: false },
+    };
+    for line in runs {
+        marks.push(Mark::Text {
+            runs: line.runs,
+            x: t.x_mm.into(),
+            baseline,
+            origin,
+        });
+        baseline += leading;
     }
+    Ok(())
 }
 
 /// Sets a furniture text (a template filled in) as lines.
@@ -541,25 +506,26 @@ fn furniture_line(
     Ok(prepared.lines(width))
 }
 
-/// The marks of a text frame: its box, its label, and the text it holds.
+/// The marks of a text frame: its box, its label, and the text it holds. A
+/// frame that holds nothing on this page is not drawn, unless it is fixed.
 #[allow(clippy::too_many_arguments)]
 fn frame_marks(
     spec: &FrameSpec,
     held: &[(usize, &Filled)],
-    poured: &[(usize, Story, Vec<Filled>)],
-    styles: &Styles,
+    stories: &[PlacedStory],
+    drawing: &Drawing,
     shaper: &mut Shaper,
-    french: bool,
     at: &str,
     marks: &mut Vec<Mark>,
     bookmarks: &mut Vec<(usize, usize, Bookmark)>,
     page: usize,
 ) -> Result<()> {
+    let styles = drawing.styles;
     let frame = mm_rect(spec.x_mm, spec.y_mm, spec.w_mm, spec.h_mm);
     let area = text_area(spec);
     let used_bottom = held.iter().map(|(_, f)| f.bottom).fold(area.y, Pt::max);
     let empty = held.iter().all(|(_, f)| f.placed.is_empty());
-    if spec.fit && empty {
+    if empty && !spec.fixed {
         return Ok(());
     }
     let shift = match spec.valign {
@@ -599,7 +565,7 @@ fn frame_marks(
             &label.style,
             &label.text,
             frame.w - inset_left * 2.0,
-            french,
+            drawing.french,
             &format!("{at}.label"),
         )?;
         // Centre the label's capitals in the band.
@@ -609,11 +575,12 @@ fn frame_marks(
             .cap_height
             * pstyle.size_pt.0;
         let baseline = frame.y + (h + Pt(cap)) / 2.0;
-        let origin = held
-            .first()
-            .map_or(Origin::Artifact, |(pi, _)| Origin::Label {
-                story: poured[*pi].0,
-            });
+        let origin = held.first().filter(|(_, f)| !f.placed.is_empty()).map_or(
+            Origin::Artifact,
+            |(pi, _)| Origin::Label {
+                story: stories[*pi].index,
+            },
+        );
         for line in lines.into_iter().take(1) {
             marks.push(Mark::Text {
                 runs: line.runs,
@@ -624,7 +591,8 @@ fn frame_marks(
         }
     }
     for (pi, filled) in held {
-        let (story, blocks, _) = &poured[*pi];
+        let story = &stories[*pi].index;
+        let blocks = &stories[*pi].story;
         for placed in &filled.placed {
             match placed {
                 Placed::Line {
@@ -696,33 +664,6 @@ fn frame_marks(
 /// A heading's text as an outline title: one line, no forced breaks.
 fn bookmark_title(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The overset finding: which story, how much did not fit, where it starts.
-fn overset(
-    story: &str,
-    frames: &[String],
-    blocks: &Story,
-    end: flow::Position,
-    issue_file: &Path,
-) -> Finding {
-    let left = &blocks.info[end.block..];
-    let words: usize = left.iter().map(|b| b.text.split_whitespace().count()).sum();
-    let start: String = left[0]
-        .text
-        .split_whitespace()
-        .take(6)
-        .collect::<Vec<_>>()
-        .join(" ");
-    Finding::error(format!(
-        "{}: story `{story}` does not fit its chain ({}): {} of its {} blocks (about {words} words) did not fit, \
-         from « {start}… » (Markdown line {}); shorten the story, or give its chain more frames in the layout",
-        issue_file.display(),
-        frames.join(", "),
-        left.len(),
-        blocks.info.len(),
-        left[0].line
-    ))
 }
 
 /// Lines wider than their frame (a word too long to break): one warning per block.

@@ -68,6 +68,26 @@ impl StoryText {
     }
 }
 
+impl Issue {
+    /// Checks what the issue file alone can tell: a known, well-formed
+    /// language, and stories of distinct names.
+    pub fn check(&self) -> Result<super::language::Language, crate::error::Problem> {
+        let language = super::language::Language::from_tag(&self.meta.language)
+            .map_err(|p| p.at("meta.language"))?;
+        for (i, s) in self.stories.iter().enumerate() {
+            if let Some(j) = self.stories[..i].iter().position(|t| t.name == s.name) {
+                return Err(crate::error::Problem::new(format!(
+                    "two stories are named `{}`: stories[{j}] and stories[{i}]",
+                    s.name
+                ))
+                .at(format!("stories[{i}].name"))
+                .hint("a chain takes one story: merge their texts, or name this one after another chain"));
+            }
+        }
+        Ok(language)
+    }
+}
+
 /// The months in French, as they are written in running text.
 pub const FRENCH_MONTHS: [&str; 12] = [
     "janvier",

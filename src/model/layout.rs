@@ -7,6 +7,10 @@ use crate::units::{Mm, Pt};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
+/// The most pages an issue may have, whatever its layout says: a story
+/// running away (a missing frame, a runaway paste) stops here.
+pub const MAX_PAGES: u32 = 500;
+
 /// A publication's layout: everything but the words.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,7 +35,8 @@ pub struct Layout {
     pub element_styles: ElementStyles,
     /// Page masters by name.
     pub masters: BTreeMap<String, Master>,
-    /// Which master makes the first page and which the following pages.
+    /// Which master makes each page (first, between, last, a one-page
+    /// issue; by side if double-sided) and how many pages an issue may have.
     pub pages: PageSequence,
     /// Chains of frames by name; a story of the same name is poured into each.
     pub chains: BTreeMap<String, Chain>,
@@ -273,14 +278,134 @@ impl ElementStyles {
     }
 }
 
-/// Which masters make the pages.
+/// Which masters make the pages, by position and side, and how many pages an issue may have.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageSequence {
     /// Master of page 1.
-    pub first: String,
-    /// Master of every following page.
-    pub next: String,
+    pub first: MasterChoice,
+    /// Master of the pages between the first and the last (of every page after
+    /// the first when `last` is not given).
+    pub next: MasterChoice,
+    /// Master of the last page of an issue of two pages or more; `next` if absent.
+    pub last: Option<MasterChoice>,
+    /// Master of a one-page issue, whose first page is also its last; `first` if absent.
+    pub only: Option<MasterChoice>,
+    /// How many pages an issue may have; any number up to the engine's cap if absent.
+    pub count: Option<PageCount>,
+}
+
+/// A master for a position: one for both sides, or one per side of a
+/// double-sided publication (page 1 is a right-hand page).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum MasterChoice {
+    /// The same master on left- and right-hand pages.
+    One(String),
+    /// A master for left-hand (even) pages and one for right-hand (odd) pages.
+    Sides(Sides),
+}
+
+/// The masters of left- and right-hand pages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sides {
+    /// Master of left-hand (even-numbered) pages.
+    pub left: String,
+    /// Master of right-hand (odd-numbered) pages.
+    pub right: String,
+}
+
+impl PageSequence {
+    /// The page counts allowed: fewest, most, and the step they go by.
+    pub fn bounds(&self) -> (u32, u32, u32) {
+        match &self.count {
+            None => (1, MAX_PAGES, 1),
+            Some(PageCount::Exact(n)) => (*n, *n, 1),
+            Some(PageCount::Range(r)) => (
+                r.min.unwrap_or(1),
+                r.max.unwrap_or(MAX_PAGES),
+                r.multiple_of.unwrap_or(1),
+            ),
+        }
+    }
+
+    /// Whether an issue may have `n` pages.
+    pub fn allows(&self, n: u32) -> bool {
+        let (min, max, step) = self.bounds();
+        (min..=max).contains(&n) && step > 0 && n % step == 0
+    }
+
+    /// The master of page `page` (0-based) of an issue of `count` pages.
+    pub fn master(&self, page: usize, count: usize) -> &str {
+        let choice = if count == 1 {
+            self.only.as_ref().unwrap_or(&self.first)
+        } else if page == 0 {
+            &self.first
+        } else if page + 1 == count {
+            self.last.as_ref().unwrap_or(&self.next)
+        } else {
+            &self.next
+        };
+        choice.on(page % 2 == 0)
+    }
+
+    /// Every master the sequence names, with the JSON path naming it.
+    pub fn names(&self) -> Vec<(String, &str)> {
+        let mut out = self.first.names("pages.first");
+        out.extend(self.next.names("pages.next"));
+        if let Some(last) = &self.last {
+            out.extend(last.names("pages.last"));
+        }
+        if let Some(only) = &self.only {
+            out.extend(only.names("pages.only"));
+        }
+        out
+    }
+}
+
+impl MasterChoice {
+    /// The master of a page on the right-hand side (`right`) or the left.
+    pub fn on(&self, right: bool) -> &str {
+        match self {
+            MasterChoice::One(m) => m,
+            MasterChoice::Sides(s) if right => &s.right,
+            MasterChoice::Sides(s) => &s.left,
+        }
+    }
+
+    /// Every master it names, with the JSON path of each below `at`.
+    pub fn names(&self, at: &str) -> Vec<(String, &str)> {
+        match self {
+            MasterChoice::One(m) => vec![(at.to_string(), m.as_str())],
+            MasterChoice::Sides(s) => vec![
+                (format!("{at}.left"), s.left.as_str()),
+                (format!("{at}.right"), s.right.as_str()),
+            ],
+        }
+    }
+}
+
+/// The page count an issue may have: exactly so many, or a range.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PageCount {
+    /// Exactly this many pages (a folded A3 sheet: 4).
+    Exact(u32),
+    /// A range, and maybe a step (a saddle-stitched booklet: a multiple of 4).
+    Range(PageRange),
+}
+
+/// A range of page counts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageRange {
+    /// Fewest pages (1 if absent).
+    pub min: Option<u32>,
+    /// Most pages (the engine's cap if absent).
+    pub max: Option<u32>,
+    /// The page count is a multiple of this (1 if absent).
+    pub multiple_of: Option<u32>,
 }
 
 /// A page master: the frames and furniture every page made from it carries.
@@ -337,6 +462,10 @@ pub struct FrameSpec {
     /// Extend the fill into the bleed on the sides that touch the trim edge.
     #[serde(default)]
     pub bleed: bool,
+    /// Fixed furniture: drawn (fill, border, label) even on a page where it
+    /// receives no text; other frames are drawn only where they hold text.
+    #[serde(default)]
+    pub fixed: bool,
 }
 
 /// A tab label on top of a frame.
@@ -450,8 +579,9 @@ pub struct ImageSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chain {
-    /// Frames in pouring order, as `master/frame`; frames on the following-page
-    /// master repeat on every page the chain needs.
+    /// Frames as `master/frame`: on each page, in this order, the frames of
+    /// that page's master; pages are filled in order, so the frames of a
+    /// master used by several pages repeat on each of them.
     pub frames: Vec<String>,
     /// Paragraph styles of the Markdown elements in this chain.
     #[serde(default)]
@@ -462,8 +592,17 @@ pub struct Chain {
 }
 
 impl Layout {
+    /// Checks the layout: its structure (page sequence, masters, chains) and
+    /// that every swatch, font family and style it names exists. Returns the
+    /// warnings, or the first fault.
+    pub fn check(&self) -> Result<Vec<crate::error::Problem>, crate::error::Problem> {
+        let warnings = super::structure::check(self)?;
+        self.check_names()?;
+        Ok(warnings)
+    }
+
     /// Checks that every swatch, font family and style the layout names exists.
-    pub fn check(&self) -> Result<(), crate::error::Problem> {
+    fn check_names(&self) -> Result<(), crate::error::Problem> {
         use crate::error::Problem;
         let swatch = |name: &str, at: String| -> Result<(), Problem> {
             match self.swatches.get(name) {

@@ -2,8 +2,10 @@
 //! read from JSON with errors that point at the file, line, column and field.
 
 pub mod issue;
+pub mod language;
 pub mod layout;
 pub mod markdown;
+pub mod structure;
 
 use crate::error::{Error, Problem, Result};
 use serde::de::DeserializeOwned;

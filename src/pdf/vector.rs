@@ -27,8 +27,6 @@ pub fn draw(
     surface.pop();
 }
 
-
-
 fn draw_group(surface: &mut Surface, g: &Group, color: &dyn Fn(u8, u8, u8) -> Color) {
     for n in g.children() {
         match n {
