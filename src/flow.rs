@@ -534,6 +534,7 @@ mod tests {
     use crate::compose::shape::Shaper;
     use crate::compose::{ParagraphInput, RunStyle, StyledRun};
     use crate::fonts::FontSet;
+    use crate::model::language::Language;
     use crate::model::layout::{Align, FontFamily};
     use std::collections::BTreeMap;
 
@@ -581,7 +582,7 @@ mod tests {
             label: None,
             align: Align::Justify,
             hyphenate: true,
-            french: true,
+            language: Language::French,
             indent: Pt::ZERO,
             balance: false,
             letter_spacing: 0.02,
@@ -632,7 +633,7 @@ mod tests {
     #[test]
     fn every_line_is_placed_once_in_chain_order() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let blocks: Vec<Block> = (0..6)
             .map(|i| para(&mut shaper, &fonts, 1 + i % 3, false))
             .collect();
@@ -655,7 +656,7 @@ mod tests {
     #[test]
     fn no_orphan_or_widow_at_frame_breaks() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let blocks: Vec<Block> = (0..8)
             .map(|i| para(&mut shaper, &fonts, 2 + i % 2, false))
             .collect();
@@ -685,7 +686,7 @@ mod tests {
     #[test]
     fn a_heading_is_never_left_at_the_foot_of_a_frame() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let mut blocks = Vec::new();
         for _ in 0..5 {
             blocks.push(para(&mut shaper, &fonts, 1, true));
@@ -708,7 +709,7 @@ mod tests {
     #[test]
     fn the_last_page_is_balanced_to_within_a_line() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let blocks: Vec<Block> = (0..3)
             .map(|_| para(&mut shaper, &fonts, 2, false))
             .collect();
@@ -726,7 +727,7 @@ mod tests {
     #[test]
     fn a_story_longer_than_its_chain_stops_where_it_did_not_fit() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let blocks: Vec<Block> = (0..6)
             .map(|_| para(&mut shaper, &fonts, 3, false))
             .collect();
@@ -737,7 +738,7 @@ mod tests {
     #[test]
     fn a_story_that_ends_early_is_spread_to_the_chain_last_page() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let blocks: Vec<Block> = (0..2)
             .map(|_| para(&mut shaper, &fonts, 2, false))
             .collect();
@@ -757,7 +758,7 @@ mod tests {
     #[test]
     fn lines_left_counts_what_did_not_fit() {
         let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts);
+        let mut shaper = Shaper::new(&fonts, Language::French);
         let blocks: Vec<Block> = (0..4)
             .map(|_| para(&mut shaper, &fonts, 3, false))
             .collect();

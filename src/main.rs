@@ -17,8 +17,9 @@ struct Cli {
 enum Command {
     /// Lay out an issue and write its PDF: the web edition, the print edition, or both.
     Render {
-        /// The issue file (JSON).
-        issue: PathBuf,
+        /// The issue file (JSON), or several: each is rendered in turn.
+        #[arg(required = true, num_args = 1..)]
+        issues: Vec<PathBuf>,
         /// Where to write the PDF (default: the issue's path with `.pdf`, or
         /// `-print.pdf`; with `--edition both`, `-web` and `-print` are added to it).
         #[arg(short, long)]
@@ -66,11 +67,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Render {
-            issue,
+            issues,
             output,
             edition,
             timings,
-        } => render(&issue, output, edition, timings),
+        } => return render_all(&issues, output, edition, timings),
         Command::Check { issue, edition } => check(&issue, edition),
     };
     match result {
@@ -82,13 +83,37 @@ fn main() -> ExitCode {
     }
 }
 
-/// `maquette render`: all PDFs are made in memory, then each is written atomically.
+/// `maquette render` of one issue or several; the exit code is the worst of them.
+fn render_all(
+    issues: &[PathBuf],
+    output: Option<PathBuf>,
+    editions: Editions,
+    timings: bool,
+) -> ExitCode {
+    if output.is_some() && issues.len() > 1 {
+        eprintln!(
+            "error: `-o` names one output, but {} issue files were given\n  hint: render them one at a time with `-o`, or without `-o` (each PDF goes beside its issue)",
+            issues.len()
+        );
+        return ExitCode::from(2);
+    }
+    let mut worst = 0;
+    for issue in issues {
+        if let Err(e) = render(issue, output.clone(), editions, timings) {
+            eprintln!("error: {e}");
+            worst = worst.max(e.exit_code());
+        }
+    }
+    ExitCode::from(worst as u8)
+}
+
+/// `maquette render` of one issue: all PDFs are made in memory, then each is written atomically.
 fn render(
     issue: &Path,
     output: Option<PathBuf>,
     editions: Editions,
     timings: bool,
-) -> maquette::error::Result<ExitCode> {
+) -> maquette::error::Result<()> {
     let options = maquette::Options {
         timestamp: source_date_epoch(),
     };
@@ -122,7 +147,7 @@ fn render(
             rendered.pages
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `maquette check`: the preflight report on standard output; exit 1 if it has errors.

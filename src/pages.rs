@@ -136,7 +136,7 @@ pub struct Document {
 struct Drawing<'a, 'l> {
     styles: &'a Styles<'l>,
     layout_file: &'a Path,
-    french: bool,
+    language: Language,
     field: &'a dyn Fn(&str, usize) -> Option<String>,
 }
 
@@ -160,14 +160,13 @@ pub fn compose(
                 .hint("write the date as YYYY-MM-DD or YYYY-MM, e.g. 2017-07"),
         )
     })?;
-    let french = language == Language::French;
-    let mut shaper = Shaper::new(&fonts);
+    let mut shaper = Shaper::new(&fonts, language);
     let mut findings = Vec::new();
     let styles = Styles {
         layout: &layout,
         fonts: &fonts,
         layout_file,
-        french,
+        language,
     };
     let built = build_stories(
         &issue,
@@ -229,7 +228,7 @@ pub fn compose(
     let drawing = Drawing {
         styles: &styles,
         layout_file,
-        french,
+        language,
         field: &field,
     };
     let mut pages = Vec::with_capacity(page_count);
@@ -438,7 +437,7 @@ fn text_marks(
         &t.style,
         &text,
         t.w_mm.into(),
-        drawing.french,
+        drawing.language,
         at,
     )?;
     let mut baseline: Pt = t.baseline_mm.into();
@@ -468,7 +467,7 @@ fn furniture_line(
     style: &str,
     text: &str,
     width: Pt,
-    french: bool,
+    language: Language,
     at: &str,
 ) -> Result<Vec<crate::compose::Line>> {
     let pstyle = styles.paragraph(style, &format!("{at}.style"))?;
@@ -486,7 +485,7 @@ fn furniture_line(
         label: None,
         align: pstyle.align,
         hyphenate: false,
-        french,
+        language,
         indent: pstyle.indent_pt,
         balance: false,
         letter_spacing: pstyle.letter_spacing_pct / 100.0,
@@ -565,7 +564,7 @@ fn frame_marks(
             &label.style,
             &label.text,
             frame.w - inset_left * 2.0,
-            drawing.french,
+            drawing.language,
             &format!("{at}.label"),
         )?;
         // Centre the label's capitals in the band.

@@ -125,7 +125,7 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         let s = &stories[i];
         let end = attempt.poured[i].end;
         let lines = flow::lines_left(&mut caches[i], end, s.frames.last_width());
-        findings.push(overset(layout, s, end, lines, n, files));
+        findings.push(overset(layout, s, (end, &attempt.slots[i]), lines, n, files));
     }
     if attempt.overset(&stories).is_empty() && n == min && n > 1 {
         let fewer = pour_at(&mut caches, n - 1);
@@ -190,7 +190,7 @@ fn estimate(layout: &Layout, stories: &[StoryIn], caches: &mut [LineCache], max:
 fn overset(
     layout: &Layout,
     s: &StoryIn,
-    end: Position,
+    (end, slots): (Position, &[Slot]),
     lines: usize,
     pages: usize,
     files: &Files,
@@ -219,11 +219,21 @@ fn overset(
             )
         }
     } else {
-        let names: Vec<String> = layout.chains[&s.name].frames.clone();
-        format!("its chain's frames ({}) are full", names.join(", "))
+        let mut used: Vec<String> = slots
+            .iter()
+            .map(|slot| {
+                let (master, spec) = s.frames.frames[slot.frame];
+                format!("{master}/{}", spec.name)
+            })
+            .collect();
+        used.dedup();
+        match used.is_empty() {
+            true => format!("its chain has no frame on an issue of {pages} page(s)"),
+            false => format!("its frames ({}) are full", used.join(", ")),
+        }
     };
     Finding::error(format!(
-        "{}: story `{}` does not fit: {room}; about {lines} lines ({words} words) are over, from « {start}… » \
+        "{}: story `{}` did not fit: {room}; about {lines} lines ({words} words) are over, from « {start}… » \
          (Markdown line {line}); shorten the story by that much, or give its chain more room in the layout",
         files.issue.display(),
         s.name,

@@ -7,6 +7,7 @@ use crate::error::{Error, Problem, Result};
 use crate::flow::{Block, Content};
 use crate::fonts::FontSet;
 use crate::images::ImageId;
+use crate::model::language::Language;
 use crate::model::layout::{ElementStyles, Layout, ParagraphStyle, Weight};
 use crate::model::markdown::{self, BlockKind};
 use crate::report::{Edition, Finding};
@@ -60,8 +61,8 @@ pub struct Styles<'a> {
     pub fonts: &'a FontSet,
     /// The layout file, for error messages.
     pub layout_file: &'a Path,
-    /// Whether French typography applies (the language).
-    pub french: bool,
+    /// The language, whose typography applies.
+    pub language: Language,
 }
 
 impl Styles<'_> {
@@ -249,7 +250,7 @@ pub fn build(
                     label,
                     align: pstyle.align,
                     hyphenate: pstyle.hyphenate,
-                    french: styles.french,
+                    language: styles.language,
                     indent: pstyle.indent_pt,
                     balance: pstyle.balance,
                     letter_spacing: pstyle.letter_spacing_pct / 100.0,

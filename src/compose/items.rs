@@ -3,6 +3,7 @@
 //! hyphens, URL separators) a break with its cost.
 
 use super::linebreak::{Item, FILL, INFINITE_PENALTY};
+use crate::model::language::Language;
 use super::shape::{Glyph, GlyphKind};
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -107,6 +108,17 @@ pub struct ItemOptions<'a> {
     pub hang: bool,
     /// How much words may be letter-spaced, as a share of their glyphs' advances.
     pub letter_spacing: f32,
+    /// The language, for hyphenation.
+    pub language: Language,
+}
+
+/// The hyphenation patterns of a language.
+fn hyphenation_language(language: Language) -> hypher::Lang {
+    match language {
+        Language::French => hypher::Lang::French,
+        Language::English => hypher::Lang::English,
+        Language::German => hypher::Lang::German,
+    }
 }
 
 /// Builds the items of a paragraph from its text and glyphs.
@@ -331,7 +343,7 @@ fn word_items(
             }
         }
     } else if opts.hyphenate {
-        hyphenation_points(content, base, &mut points);
+        hyphenation_points(content, base, opts.language, &mut points);
     }
     let _ = text;
     let mut start = g0;
@@ -385,8 +397,13 @@ fn word_box(glyphs: &[Glyph], letter_spacing: f32) -> Item {
     }
 }
 
-/// French hyphenation points of the words in `content` (byte offsets from `base`).
-fn hyphenation_points(content: &str, base: usize, points: &mut Vec<(usize, f32, bool)>) {
+/// Hyphenation points of the words in `content`, in `language` (byte offsets from `base`).
+fn hyphenation_points(
+    content: &str,
+    base: usize,
+    language: Language,
+    points: &mut Vec<(usize, f32, bool)>,
+) {
     // Letter runs: an apostrophe ends one (« l’énergie » hyphenates « énergie »).
     let mut i = 0;
     let bytes_len = content.len();
@@ -413,7 +430,7 @@ fn hyphenation_points(content: &str, base: usize, points: &mut Vec<(usize, f32, 
             let mut offset = 0;
             let mut syllables = hypher::hyphenate_bounded(
                 word,
-                hypher::Lang::French,
+                hyphenation_language(language),
                 LEFT_HYPHEN_MIN,
                 RIGHT_HYPHEN_MIN,
             );
@@ -440,7 +457,7 @@ mod tests {
 
     fn points(word: &str) -> Vec<String> {
         let mut p = Vec::new();
-        hyphenation_points(word, 0, &mut p);
+        hyphenation_points(word, 0, Language::French, &mut p);
         let mut out = Vec::new();
         let mut last = 0;
         for (o, _, _) in p {

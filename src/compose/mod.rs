@@ -8,11 +8,13 @@
 //! per paragraph; only breaking and setting depend on the frame's width.
 
 pub mod french;
+pub mod quotes;
 pub mod items;
 pub mod linebreak;
 pub mod shape;
 
 use crate::fonts::FaceId;
+use crate::model::language::Language;
 use crate::model::layout::Align;
 use crate::units::Pt;
 use items::{ItemOptions, Items, Source};
@@ -81,8 +83,8 @@ pub struct ParagraphInput {
     pub align: Align,
     /// Whether words may be hyphenated.
     pub hyphenate: bool,
-    /// Whether French typography applies.
-    pub french: bool,
+    /// The language whose typography applies.
+    pub language: Language,
     /// Left indent of every line.
     pub indent: Pt,
     /// Even out the lines of a ragged paragraph (headings): the narrowest
@@ -161,8 +163,9 @@ impl Prepared {
     /// Applies typography, shapes and itemises a paragraph.
     pub fn new(shaper: &mut Shaper, input: &ParagraphInput) -> Prepared {
         let mut texts: Vec<String> = input.runs.iter().map(|r| r.text.clone()).collect();
-        if input.french {
-            french::apply(&mut texts);
+        match input.language {
+            Language::French => french::apply(&mut texts),
+            other => quotes::apply(&mut texts, other),
         }
         // No space at the start or the end of a paragraph.
         if let Some(first) = texts.iter_mut().find(|t| !t.is_empty()) {
@@ -206,6 +209,7 @@ impl Prepared {
                 hyphen_width: &hyphen_width,
                 hang: input.align == Align::Justify,
                 letter_spacing: input.letter_spacing,
+                language: input.language,
             },
         );
         let label = input.label.as_ref().map(|l| {

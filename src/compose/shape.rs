@@ -1,6 +1,7 @@
 //! Shaping: styled text → glyphs with advances, by rustybuzz (kerning, ligatures).
 
 use super::french::{NARROW_NBSP, NBSP};
+use crate::model::language::Language;
 use super::RunStyle;
 use crate::fonts::{FaceId, FontSet};
 use std::collections::HashMap;
@@ -82,13 +83,13 @@ struct Shaped {
 
 impl<'f> Shaper<'f> {
     /// Prepares every face of the set for shaping.
-    pub fn new(fonts: &'f FontSet) -> Shaper<'f> {
+    pub fn new(fonts: &'f FontSet, language: Language) -> Shaper<'f> {
         let faces: Vec<rustybuzz::Face> = fonts
             .faces()
             .iter()
             .map(|f| rustybuzz::Face::from_slice(&f.data, 0).expect("font parsed at load time"))
             .collect();
-        let lang: rustybuzz::Language = "fr".parse().expect("valid language tag");
+        let lang: rustybuzz::Language = language.code().parse().expect("valid language tag");
         let lining = [rustybuzz::Feature::new(
             rustybuzz::ttf_parser::Tag::from_bytes(b"lnum"),
             1,
