@@ -150,16 +150,9 @@ pub fn compose(
     let language = issue
         .check()
         .map_err(|p| Error::input(p.in_file(issue_file)))?;
+    let date = issue_date(&issue, issue_file)?;
     let fonts = FontSet::load(&layout.fonts, layout_file)?;
     let mut images = ImageStore::default();
-    let date = Date::parse(&issue.meta.date).ok_or_else(|| {
-        Error::input(
-            Problem::new(format!("`{}` is not a date", issue.meta.date))
-                .in_file(issue_file)
-                .at("meta.date")
-                .hint("write the date as YYYY-MM-DD or YYYY-MM, e.g. 2017-07"),
-        )
-    })?;
     let mut shaper = Shaper::new(&fonts, language);
     let mut findings = Vec::new();
     let styles = Styles {
@@ -190,50 +183,20 @@ pub fn compose(
             issue_file,
         ));
     }
-    let page_count = placed.masters.len();
-
-    let pages_field = page_count.to_string();
     let month = date.month_name(&issue.meta.language).to_string();
-    let field = |name: &str, page: usize| -> Option<String> {
-        Some(match name {
-            "publication" => issue.meta.publication.clone(),
-            "number" => issue.meta.number.to_string(),
-            "month" => month.clone(),
-            "year" => date.year.to_string(),
-            "page" => (page + 1).to_string(),
-            "pages" => pages_field.clone(),
-            other => issue.fields.get(other)?.clone(),
-        })
-    };
-    let title = match &issue.meta.title {
-        Some(t) => t.clone(),
-        None => format!(
-            "{} — numéro {} — {} {}",
-            issue.meta.publication, issue.meta.number, month, date.year
-        ),
-    };
-
-    // What each frame of each page holds.
-    let mut contents: HashMap<(usize, &str), Vec<(usize, &Filled)>> = HashMap::new();
-    for (pi, s) in placed.stories.iter().enumerate() {
-        for f in &s.filled {
-            let name = s.frames.frames[f.slot.frame].1.name.as_str();
-            contents
-                .entry((f.slot.page, name))
-                .or_default()
-                .push((pi, f));
-        }
-    }
-
+    let pages_field = placed.masters.len().to_string();
+    let field =
+        |name: &str, page: usize| template_field(&issue, &date, &month, &pages_field, name, page);
     let drawing = Drawing {
         styles: &styles,
         layout_file,
         language,
         field: &field,
     };
-    let mut pages = Vec::with_capacity(page_count);
+    let contents = frame_contents(&placed.stories);
+    let mut pages = Vec::with_capacity(placed.masters.len());
     let mut bookmarks = Vec::new();
-    for (page, master_name) in placed.masters.iter().enumerate() {
+    for (page, master) in placed.masters.iter().enumerate() {
         if !placement::page_has_text(&placed.stories, page) {
             findings.push(Finding::warning(format!(
                 "{}: page {} holds no text of any story: add text, or let the layout allow fewer pages",
@@ -241,56 +204,22 @@ pub fn compose(
                 page + 1
             )));
         }
-        let master = &layout.masters[*master_name];
-        let mut marks = Vec::new();
-        for (ii, item) in master.items.iter().enumerate() {
-            let at = format!("masters.{master_name}.items[{ii}]");
-            match item {
-                Item::Box(b) => {
-                    let rect = mm_rect(b.x_mm, b.y_mm, b.w_mm, b.h_mm);
-                    marks.push(Mark::Rect {
-                        rect,
-                        fill: b.fill.clone(),
-                        stroke: b.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
-                        bleed: bleed_sides(b.bleed, rect, &layout),
-                    })
-                }
-                Item::Image(img) => {
-                    marks.push(image_mark(
-                        img,
-                        &at,
-                        page,
-                        &mut images,
-                        &mut findings,
-                        layout_file,
-                    )?);
-                }
-                Item::Text(t) => {
-                    text_marks(t, &at, page, &drawing, &mut shaper, &mut marks)?;
-                }
-                Item::Frame(spec) => {
-                    let held = contents.get(&(page, spec.name.as_str()));
-                    frame_marks(
-                        spec,
-                        held.map(Vec::as_slice).unwrap_or(&[]),
-                        &placed.stories,
-                        &drawing,
-                        &mut shaper,
-                        &at,
-                        &mut marks,
-                        &mut bookmarks,
-                        page,
-                    )?;
-                }
-            }
-        }
-        pages.push(Page {
-            master: master_name.to_string(),
-            marks,
-        });
+        let on_page = PageInput {
+            page,
+            master,
+            contents: &contents,
+            stories: &placed.stories,
+        };
+        let mut sink = Sink {
+            images: &mut images,
+            findings: &mut findings,
+            bookmarks: &mut bookmarks,
+        };
+        pages.push(draw_page(&on_page, &drawing, &mut shaper, &mut sink)?);
     }
     bookmarks.sort_by_key(|b: &(usize, usize, Bookmark)| (b.0, b.1));
     let bookmarks = bookmarks.into_iter().map(|b| b.2).collect();
+    let title = document_title(&issue, &month, &date);
     drop(shaper);
     drop(contents);
     let mut stories: Vec<(usize, Vec<BlockInfo>)> = placed
@@ -314,6 +243,140 @@ pub fn compose(
         layout_file: layout_file.to_path_buf(),
         stories,
         findings,
+    })
+}
+
+/// The issue's date, read from `meta.date`.
+fn issue_date(issue: &Issue, issue_file: &Path) -> Result<Date> {
+    Date::parse(&issue.meta.date).ok_or_else(|| {
+        Error::input(
+            Problem::new(format!("`{}` is not a date", issue.meta.date))
+                .in_file(issue_file)
+                .at("meta.date")
+                .hint("write the date as YYYY-MM-DD or YYYY-MM, e.g. 2017-07"),
+        )
+    })
+}
+
+/// The value of a `{field}` of a master's text on page `page` (0-based).
+fn template_field(
+    issue: &Issue,
+    date: &Date,
+    month: &str,
+    pages: &str,
+    name: &str,
+    page: usize,
+) -> Option<String> {
+    Some(match name {
+        "publication" => issue.meta.publication.clone(),
+        "number" => issue.meta.number.to_string(),
+        "month" => month.to_string(),
+        "year" => date.year.to_string(),
+        "page" => (page + 1).to_string(),
+        "pages" => pages.to_string(),
+        other => issue.fields.get(other)?.clone(),
+    })
+}
+
+/// The document's title: the issue's own, or publication, number and date.
+fn document_title(issue: &Issue, month: &str, date: &Date) -> String {
+    match &issue.meta.title {
+        Some(t) => t.clone(),
+        None => format!(
+            "{} — numéro {} — {} {}",
+            issue.meta.publication, issue.meta.number, month, date.year
+        ),
+    }
+}
+
+/// What each frame of each page holds: by page and frame name, the stories'
+/// filled slots (story index into the placed stories).
+type Contents<'p> = HashMap<(usize, &'p str), Vec<(usize, &'p Filled)>>;
+
+/// What each frame of each page holds.
+fn frame_contents<'p>(stories: &'p [PlacedStory]) -> Contents<'p> {
+    let mut contents: Contents = HashMap::new();
+    for (pi, s) in stories.iter().enumerate() {
+        for f in &s.filled {
+            let name = s.frames.frames[f.slot.frame].1.name.as_str();
+            contents
+                .entry((f.slot.page, name))
+                .or_default()
+                .push((pi, f));
+        }
+    }
+    contents
+}
+
+/// The page being drawn and what its frames hold.
+struct PageInput<'a, 'p> {
+    page: usize,
+    master: &'a str,
+    contents: &'a Contents<'p>,
+    stories: &'a [PlacedStory<'p>],
+}
+
+/// Where drawing a page leaves what it gathers besides its marks.
+struct Sink<'a> {
+    images: &'a mut ImageStore,
+    findings: &'a mut Vec<Finding>,
+    bookmarks: &'a mut Vec<(usize, usize, Bookmark)>,
+}
+
+/// Draws one page: the items of its master in order, frames with what they hold.
+fn draw_page(
+    input: &PageInput,
+    drawing: &Drawing,
+    shaper: &mut Shaper,
+    sink: &mut Sink,
+) -> Result<Page> {
+    let layout = drawing.styles.layout;
+    let master_name = input.master;
+    let page = input.page;
+    let mut marks = Vec::new();
+    for (ii, item) in layout.masters[master_name].items.iter().enumerate() {
+        let at = format!("masters.{master_name}.items[{ii}]");
+        match item {
+            Item::Box(b) => {
+                let rect = mm_rect(b.x_mm, b.y_mm, b.w_mm, b.h_mm);
+                marks.push(Mark::Rect {
+                    rect,
+                    fill: b.fill.clone(),
+                    stroke: b.stroke.as_ref().map(|s| (s.color.clone(), s.width_pt)),
+                    bleed: bleed_sides(b.bleed, rect, layout),
+                })
+            }
+            Item::Image(img) => {
+                let mark = image_mark(
+                    img,
+                    &at,
+                    page,
+                    sink.images,
+                    sink.findings,
+                    drawing.layout_file,
+                )?;
+                marks.push(mark);
+            }
+            Item::Text(t) => text_marks(t, &at, page, drawing, shaper, &mut marks)?,
+            Item::Frame(spec) => {
+                let held = input.contents.get(&(page, spec.name.as_str()));
+                frame_marks(
+                    spec,
+                    held.map(Vec::as_slice).unwrap_or(&[]),
+                    input.stories,
+                    drawing,
+                    shaper,
+                    &at,
+                    &mut marks,
+                    sink.bookmarks,
+                    page,
+                )?;
+            }
+        }
+    }
+    Ok(Page {
+        master: master_name.to_string(),
+        marks,
     })
 }
 

@@ -125,7 +125,14 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         let s = &stories[i];
         let end = attempt.poured[i].end;
         let lines = flow::lines_left(&mut caches[i], end, s.frames.last_width());
-        findings.push(overset(layout, s, (end, &attempt.slots[i]), lines, n, files));
+        findings.push(overset(
+            layout,
+            s,
+            (end, &attempt.slots[i]),
+            lines,
+            n,
+            files,
+        ));
     }
     if attempt.overset(&stories).is_empty() && n == min && n > 1 {
         let fewer = pour_at(&mut caches, n - 1);

@@ -40,14 +40,17 @@ fn pagecheck(pdf: &Path, last_has: &str) {
 /// The text of page `page` (1-based).
 fn page_text(pdf: &Path, page: usize) -> String {
     let n = page.to_string();
-    tool("pdftotext", [
-        "-f".as_ref(),
-        n.as_ref(),
-        "-l".as_ref(),
-        n.as_ref(),
-        pdf.as_os_str(),
-        "-".as_ref(),
-    ])
+    tool(
+        "pdftotext",
+        [
+            "-f".as_ref(),
+            n.as_ref(),
+            "-l".as_ref(),
+            n.as_ref(),
+            pdf.as_os_str(),
+            "-".as_ref(),
+        ],
+    )
 }
 
 /// The PMA fixture `lettre-pma-NN.json`.
@@ -64,9 +67,15 @@ fn issues_of_one_to_five_pages_fill_every_page() {
         assert_eq!(page_count(&pdf), pages, "issue {n}");
         pagecheck(&pdf, "Directeur de publication");
         let last = page_text(&pdf, pages);
-        assert!(last.contains("Maison Syndicale"), "issue {n}: masthead not on the last page");
+        assert!(
+            last.contains("Maison Syndicale"),
+            "issue {n}: masthead not on the last page"
+        );
         if pages > 1 {
-            assert!(last.contains("ZOOM SUR"), "issue {n}: ZOOM SUR not on the last page");
+            assert!(
+                last.contains("ZOOM SUR"),
+                "issue {n}: ZOOM SUR not on the last page"
+            );
             for page in 1..pages {
                 assert!(
                     !page_text(&pdf, page).contains("Directeur de publication"),
@@ -107,7 +116,14 @@ fn a_fixed_page_count_that_is_exceeded_fails_with_the_numbers() {
     let dir = TestDir::new("a_fixed_page_count_that_is_exceeded_fails_with_the_numbers");
     let issue = variant(&dir, 3, |l| l["pages"]["count"] = json!(2));
     let stderr = render_expecting_failure(&dir, &issue, 1);
-    for expected in ["story `main`", "did not fit", "2 pages the layout allows", "lines", "words", "Markdown line"] {
+    for expected in [
+        "story `main`",
+        "did not fit",
+        "2 pages the layout allows",
+        "lines",
+        "words",
+        "Markdown line",
+    ] {
         assert!(stderr.contains(expected), "no `{expected}` in:\n{stderr}");
     }
 }
@@ -120,7 +136,10 @@ fn fewer_pages_of_text_than_required_say_how_much_room_is_left() {
     let output = run(&mut common::render_command(&issue, &pdf));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("room is left") && stderr.contains("lines in chain `main`"), "{stderr}");
+    assert!(
+        stderr.contains("room is left") && stderr.contains("lines in chain `main`"),
+        "{stderr}"
+    );
     assert_eq!(page_count(&pdf), 3);
     pagecheck(&pdf, "Directeur de publication");
 }
@@ -128,7 +147,9 @@ fn fewer_pages_of_text_than_required_say_how_much_room_is_left() {
 #[test]
 fn a_booklet_takes_a_multiple_of_four_pages() {
     let dir = TestDir::new("a_booklet_takes_a_multiple_of_four_pages");
-    let issue = variant(&dir, 2, |l| l["pages"]["count"] = json!({ "multiple_of": 4 }));
+    let issue = variant(&dir, 2, |l| {
+        l["pages"]["count"] = json!({ "multiple_of": 4 })
+    });
     let pdf = dir.join("out.pdf");
     render(&issue, &pdf);
     assert_eq!(page_count(&pdf), 4);
@@ -160,7 +181,10 @@ fn masters_alternate_by_side() {
             .iter()
             .map(|c| Value::from(format!("next-right/{c}")))
             .collect();
-        l["chains"]["main"]["frames"].as_array_mut().unwrap().extend(extra);
+        l["chains"]["main"]["frames"]
+            .as_array_mut()
+            .unwrap()
+            .extend(extra);
     });
     let pdf = dir.join("out.pdf");
     render(&issue, &pdf);
@@ -169,7 +193,10 @@ fn masters_alternate_by_side() {
     for page in 2..pages {
         let side = if page % 2 == 0 { "verso" } else { "recto" };
         let text = page_text(&pdf, page);
-        assert!(text.contains(&format!("{side} {page}")), "page {page} is not {side}:\n{text}");
+        assert!(
+            text.contains(&format!("{side} {page}")),
+            "page {page} is not {side}:\n{text}"
+        );
     }
     pagecheck(&pdf, "Directeur de publication");
 }
@@ -184,11 +211,15 @@ fn a_chain_with_no_story_is_not_drawn_and_check_says_so() {
         .retain(|s| s["name"] != "zoom");
     let issue = write_json(&dir, "issue.json", &issue);
     let out = run(&mut maquette(["check".as_ref(), issue.as_os_str()]));
-    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let report =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(report.contains("chain `zoom`"), "{report}");
     let pdf = dir.join("out.pdf");
     render(&issue, &pdf);
-    assert!(!page_text(&pdf, 2).contains("ZOOM SUR"), "the empty frame's label is drawn");
+    assert!(
+        !page_text(&pdf, 2).contains("ZOOM SUR"),
+        "the empty frame's label is drawn"
+    );
 }
 
 #[test]
@@ -202,8 +233,12 @@ fn overlapping_frames_of_two_chains_are_a_warning() {
         }
     });
     let out = run(&mut maquette(["check".as_ref(), issue.as_os_str()]));
-    let report = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
-    assert!(report.contains("overlap") && report.contains("`zoom`") && report.contains("`photo`"), "{report}");
+    let report =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        report.contains("overlap") && report.contains("`zoom`") && report.contains("`photo`"),
+        "{report}"
+    );
 }
 
 /// A faulty layout: the run fails with exit 2, writes nothing, and its
@@ -212,7 +247,10 @@ fn refused(test: &str, edit: impl FnOnce(&mut Value), expected: &[&str]) {
     let dir = TestDir::new(test);
     let issue = variant(&dir, 1, edit);
     let stderr = render_expecting_failure(&dir, &issue, 2);
-    assert!(stderr.contains("layout.json"), "the layout file is not named:\n{stderr}");
+    assert!(
+        stderr.contains("layout.json"),
+        "the layout file is not named:\n{stderr}"
+    );
     assert!(stderr.contains("hint:"), "no hint:\n{stderr}");
     for e in expected {
         assert!(stderr.contains(e), "no `{e}` in:\n{stderr}");
@@ -224,7 +262,12 @@ fn a_frame_in_two_chains_is_refused() {
     refused(
         "a_frame_in_two_chains_is_refused",
         |l| l["chains"]["zoom"]["frames"] = json!(["last/zoom", "last/col2"]),
-        &["`last/col2`", "chain `main`", "chain `zoom`", "chains.zoom.frames[1]"],
+        &[
+            "`last/col2`",
+            "chain `main`",
+            "chain `zoom`",
+            "chains.zoom.frames[1]",
+        ],
     );
 }
 
@@ -233,7 +276,11 @@ fn a_frame_twice_in_one_chain_is_refused() {
     refused(
         "a_frame_twice_in_one_chain_is_refused",
         |l| l["chains"]["photo"]["frames"] = json!(["last/photo", "last/photo"]),
-        &["named twice in chain `photo`", "chains.photo.frames[0]", "chains.photo.frames[1]"],
+        &[
+            "named twice in chain `photo`",
+            "chains.photo.frames[0]",
+            "chains.photo.frames[1]",
+        ],
     );
 }
 
@@ -257,7 +304,11 @@ fn a_chain_naming_a_missing_frame_or_master_is_refused() {
     refused(
         "a_chain_naming_a_missing_frame",
         |l| l["chains"]["photo"]["frames"] = json!(["last/picture"]),
-        &["no frame named `picture`", "chains.photo.frames[0]", "photo"],
+        &[
+            "no frame named `picture`",
+            "chains.photo.frames[0]",
+            "photo",
+        ],
     );
     refused(
         "a_chain_naming_a_missing_master",
@@ -271,7 +322,11 @@ fn a_master_no_page_can_use_is_refused() {
     refused(
         "a_master_no_page_can_use_is_refused",
         |l| l["masters"]["spare"] = json!({ "items": [] }),
-        &["no page can use master `spare`", "masters.spare", "last is `last`"],
+        &[
+            "no page can use master `spare`",
+            "masters.spare",
+            "last is `last`",
+        ],
     );
     refused(
         "pages_naming_a_missing_master_is_refused",
@@ -304,11 +359,21 @@ fn two_stories_of_one_name_are_refused() {
     let dir = TestDir::new("two_stories_of_one_name_are_refused");
     let mut issue = example_issue();
     let stories = issue["stories"].as_array_mut().unwrap();
-    let zoom = stories.iter().find(|s| s["name"] == "zoom").unwrap().clone();
+    let zoom = stories
+        .iter()
+        .find(|s| s["name"] == "zoom")
+        .unwrap()
+        .clone();
     stories.push(zoom);
     let issue = write_json(&dir, "issue.json", &issue);
     let stderr = render_expecting_failure(&dir, &issue, 2);
-    for e in ["issue.json", "two stories are named `zoom`", "stories[2]", "stories[5]", "hint:"] {
+    for e in [
+        "issue.json",
+        "two stories are named `zoom`",
+        "stories[2]",
+        "stories[5]",
+        "hint:",
+    ] {
         assert!(stderr.contains(e), "no `{e}` in:\n{stderr}");
     }
 }
@@ -316,7 +381,10 @@ fn two_stories_of_one_name_are_refused() {
 #[test]
 fn a_language_tag_must_be_well_formed_and_supported() {
     let dir = TestDir::new("a_language_tag_must_be_well_formed_and_supported");
-    for (tag, expected) in [("english", "not a BCP 47 language tag"), ("it-IT", "no typographic rules")] {
+    for (tag, expected) in [
+        ("english", "not a BCP 47 language tag"),
+        ("it-IT", "no typographic rules"),
+    ] {
         let mut issue = example_issue();
         issue["meta"]["language"] = Value::from(tag);
         let issue = write_json(&dir, "issue.json", &issue);

@@ -3,8 +3,8 @@
 //! hyphens, URL separators) a break with its cost.
 
 use super::linebreak::{Item, FILL, INFINITE_PENALTY};
-use crate::model::language::Language;
 use super::shape::{Glyph, GlyphKind};
+use crate::model::language::Language;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 /// Stretch of a word space, as a share of its width: TeX's fonts allow a half.

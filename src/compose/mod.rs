@@ -8,9 +8,9 @@
 //! per paragraph; only breaking and setting depend on the frame's width.
 
 pub mod french;
-pub mod quotes;
 pub mod items;
 pub mod linebreak;
+pub mod quotes;
 pub mod shape;
 
 use crate::fonts::FaceId;

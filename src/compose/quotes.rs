@@ -89,7 +89,10 @@ mod tests {
     #[test]
     fn english() {
         assert_eq!(
-            typed("\"It's the town's 'best' fair,\" she said -- twice... In the '90s --- no.", Language::English),
+            typed(
+                "\"It's the town's 'best' fair,\" she said -- twice... In the '90s --- no.",
+                Language::English
+            ),
             "“It’s the town’s ‘best’ fair,” she said – twice… In the ’90s — no."
         );
     }

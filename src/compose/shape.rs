@@ -1,9 +1,9 @@
 //! Shaping: styled text → glyphs with advances, by rustybuzz (kerning, ligatures).
 
 use super::french::{NARROW_NBSP, NBSP};
-use crate::model::language::Language;
 use super::RunStyle;
 use crate::fonts::{FaceId, FontSet};
+use crate::model::language::Language;
 use std::collections::HashMap;
 
 /// Width of the narrow no-break space (before ; ! ? and in numbers), in em:
