@@ -95,6 +95,11 @@ impl ImageStore {
         Ok(id)
     }
 
+    /// The files the images were read from.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.images.iter().map(|i| i.path.as_path())
+    }
+
     /// The image with this id.
     pub fn get(&self, id: ImageId) -> &LoadedImage {
         &self.images[id]

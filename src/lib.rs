@@ -79,6 +79,8 @@ pub struct Rendered {
     pub findings: Vec<Finding>,
     /// Time per stage.
     pub timings: Timings,
+    /// Every file the run read (an output must never replace one).
+    pub inputs: Vec<PathBuf>,
 }
 
 /// What was read: the issue, its layout, where that is, and what reading it warned of.
@@ -180,6 +182,7 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
     }
     let t3 = Instant::now();
     Ok(Rendered {
+        inputs: doc.inputs(),
         editions: out,
         pages: doc.pages.len(),
         findings,
@@ -189,6 +192,47 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
             pdf: t3 - t2,
         },
     })
+}
+
+/// Checks that `path` may receive an output: it is not one of the run's
+/// `inputs` (the issue, the layout, a font, an image, the profile, by any
+/// name or link), and, if it exists, it is a regular file (not a device, a
+/// folder or a pipe).
+pub fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let refuse = |why: String, hint: &str| Err(Error::output(Problem::new(why).in_file(path).hint(hint)));
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return refuse(
+                "the output exists and is not a regular file (a folder, a device or a pipe)".into(),
+                "name a PDF file to write with `-o`",
+            );
+        }
+    }
+    let out = same_file_key(path);
+    for input in inputs {
+        if out.is_some() && same_file_key(input) == out || canonical(input) == canonical(path) {
+            return refuse(
+                format!("the output would replace {}, which this run reads", input.display()),
+                "name another output file with `-o`",
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The device and inode of an existing file (hard links and symbolic links share them).
+fn same_file_key(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+/// A path made absolute with its folder's links resolved, for comparison.
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so

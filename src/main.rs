@@ -121,14 +121,16 @@ fn render(
     for finding in &rendered.findings {
         eprintln!("{finding}");
     }
-    for (edition, bytes) in &rendered.editions {
-        let path = output_path(
-            issue,
-            output.as_deref(),
-            *edition,
-            editions == Editions::Both,
-        );
-        maquette::write_atomically(&path, bytes)?;
+    let paths: Vec<PathBuf> = rendered
+        .editions
+        .iter()
+        .map(|(edition, _)| output_path(issue, output.as_deref(), *edition, editions == Editions::Both))
+        .collect();
+    for path in &paths {
+        maquette::check_output(path, &rendered.inputs)?;
+    }
+    for ((edition, bytes), path) in rendered.editions.iter().zip(&paths) {
+        maquette::write_atomically(path, bytes)?;
         eprintln!(
             "wrote {} ({} edition, {} pages)",
             path.display(),

@@ -126,10 +126,25 @@ pub struct Document {
     pub title: String,
     /// The layout file (paths in the layout are relative to it).
     pub layout_file: PathBuf,
+    /// The issue file.
+    pub issue_file: PathBuf,
     /// What each block of each story is, in the issue's order.
     pub stories: Vec<Vec<BlockInfo>>,
     /// What the preflight found while laying out.
     pub findings: Vec<Finding>,
+}
+
+impl Document {
+    /// Every file the run read: the issue, the layout, fonts, images, the press profile.
+    pub fn inputs(&self) -> Vec<PathBuf> {
+        let mut out = vec![self.issue_file.clone(), self.layout_file.clone()];
+        out.extend(self.fonts.faces().iter().map(|f| f.path.clone()));
+        out.extend(self.images.paths().map(Path::to_path_buf));
+        if let Ok(icc) = crate::icc::profile_path(&self.layout, &self.layout_file) {
+            out.push(icc);
+        }
+        out
+    }
 }
 
 /// What furniture and frames need while the pages are drawn.
@@ -241,6 +256,7 @@ pub fn compose(
         issue,
         title,
         layout_file: layout_file.to_path_buf(),
+        issue_file: issue_file.to_path_buf(),
         stories,
         findings,
     })

@@ -104,6 +104,17 @@ pub const FRENCH_MONTHS: [&str; 12] = [
     "décembre",
 ];
 
+/// The days of a month of the Gregorian calendar.
+fn days_in_month(year: u16, month: u8) -> u8 {
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// A calendar date as given in the issue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date {
@@ -122,10 +133,13 @@ impl Date {
         let year = parts.next()?.parse().ok()?;
         let month: u8 = parts.next()?.parse().ok()?;
         let day = match parts.next() {
-            Some(d) => Some(d.parse::<u8>().ok().filter(|d| (1..=31).contains(d))?),
+            Some(d) => Some(d.parse::<u8>().ok()?),
             None => None,
         };
         if parts.next().is_some() || !(1..=12).contains(&month) {
+            return None;
+        }
+        if day.is_some_and(|d| d == 0 || d > days_in_month(year, month)) {
             return None;
         }
         Some(Date { year, month, day })
@@ -175,6 +189,10 @@ mod tests {
             "juillet"
         );
         assert_eq!(Date::parse("2017-13"), None);
+        assert_eq!(Date::parse("2018-02-30"), None);
+        assert_eq!(Date::parse("2018-04-31"), None);
+        assert!(Date::parse("2016-02-29").is_some());
+        assert_eq!(Date::parse("2017-02-29"), None);
         assert_eq!(Date::parse("juillet"), None);
     }
 }

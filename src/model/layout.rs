@@ -596,6 +596,7 @@ impl Layout {
     /// that every swatch, font family and style it names exists. Returns the
     /// warnings, or the first fault.
     pub fn check(&self) -> Result<Vec<crate::error::Problem>, crate::error::Problem> {
+        super::values::check(self)?;
         let warnings = super::structure::check(self)?;
         self.check_names()?;
         Ok(warnings)

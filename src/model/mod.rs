@@ -6,6 +6,7 @@ pub mod language;
 pub mod layout;
 pub mod markdown;
 pub mod structure;
+pub mod values;
 
 use crate::error::{Error, Problem, Result};
 use serde::de::DeserializeOwned;
