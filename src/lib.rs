@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+pub mod accounting;
 pub mod compose;
 pub mod error;
 pub mod flow;
@@ -199,7 +200,8 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
 /// name or link), and, if it exists, it is a regular file (not a device, a
 /// folder or a pipe).
 pub fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let refuse = |why: String, hint: &str| Err(Error::output(Problem::new(why).in_file(path).hint(hint)));
+    let refuse =
+        |why: String, hint: &str| Err(Error::output(Problem::new(why).in_file(path).hint(hint)));
     if let Ok(meta) = std::fs::metadata(path) {
         if !meta.is_file() {
             return refuse(
@@ -212,7 +214,10 @@ pub fn check_output(path: &Path, inputs: &[PathBuf]) -> Result<()> {
     for input in inputs {
         if out.is_some() && same_file_key(input) == out || canonical(input) == canonical(path) {
             return refuse(
-                format!("the output would replace {}, which this run reads", input.display()),
+                format!(
+                    "the output would replace {}, which this run reads",
+                    input.display()
+                ),
                 "name another output file with `-o`",
             );
         }
@@ -231,7 +236,10 @@ fn canonical(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = path.canonicalize() {
         return Some(p);
     }
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     Some(parent.canonicalize().ok()?.join(path.file_name()?))
 }
 

@@ -124,7 +124,14 @@ fn render(
     let paths: Vec<PathBuf> = rendered
         .editions
         .iter()
-        .map(|(edition, _)| output_path(issue, output.as_deref(), *edition, editions == Editions::Both))
+        .map(|(edition, _)| {
+            output_path(
+                issue,
+                output.as_deref(),
+                *edition,
+                editions == Editions::Both,
+            )
+        })
         .collect();
     for path in &paths {
         maquette::check_output(path, &rendered.inputs)?;

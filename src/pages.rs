@@ -190,6 +190,16 @@ pub fn compose(
     };
     let placed = placement::place(&layout, built, &files);
     findings.extend(placed.findings.iter().cloned());
+    let sources: Vec<(String, String)> = issue
+        .stories
+        .iter()
+        .map(|s| (s.name.clone(), s.text.source()))
+        .collect();
+    findings.extend(crate::accounting::check(
+        &placed.stories,
+        &sources,
+        issue_file,
+    ));
     for s in &placed.stories {
         findings.extend(overfull(
             &issue.stories[s.index].name,
@@ -759,6 +769,24 @@ fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -
                 .map(|r| r.x + r.width)
                 .fold(Pt::ZERO, Pt::max);
             let over = right - f.slot.area.w;
+            if line.forced && !reported.contains(block) {
+                reported.push(*block);
+                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                let end: String = text
+                    .trim_end_matches(['\u{AD}', '\u{2010}', '-'])
+                    .chars()
+                    .rev()
+                    .take(30)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                out.push(Finding::warning(format!(
+                    "{}: story `{story}`, Markdown line {}: a word too long for its column is broken by force (« …{end} »); shorten it, or give it a hyphen or a space where it may break",
+                    issue_file.display(),
+                    blocks.info[*block].line,
+                )));
+            }
             if line.overfull && !reported.contains(block) {
                 reported.push(*block);
                 let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();

@@ -39,6 +39,8 @@ pub struct PlacedStory<'l> {
     pub frames: ChainFrames<'l>,
     /// What each slot it used holds, in order.
     pub filled: Vec<Filled>,
+    /// Whether all of it fits (an overset story is reported as such).
+    pub fits: bool,
 }
 
 /// The pages of the issue and the stories in them.
@@ -147,6 +149,7 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         .into_iter()
         .zip(attempt.poured)
         .map(|(s, p)| PlacedStory {
+            fits: p.end.block >= s.story.blocks.len(),
             index: s.index,
             story: s.story,
             frames: s.frames,
@@ -212,6 +215,9 @@ fn overset(
                 .take(6)
                 .collect::<Vec<_>>()
                 .join(" ")
+                .chars()
+                .take(80)
+                .collect::<String>()
         })
         .unwrap_or_default();
     let line = left.first().map_or(0, |b| b.line);

@@ -257,8 +257,10 @@ pub fn build(
                 };
                 let prepared = Prepared::new(shaper, &input);
                 for m in &prepared.missing {
-                    let column = prepared.text()[..m.offset.min(prepared.text().len())]
-                        .chars()
+                    let column = prepared
+                        .text()
+                        .char_indices()
+                        .take_while(|(i, _)| *i < m.offset)
                         .count()
                         + 1;
                     findings.push(Finding::error(format!(

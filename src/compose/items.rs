@@ -34,6 +34,12 @@ pub const OTHER_BREAK_PENALTY: f32 = 20.0;
 /// (« 7 | mars »): its demerits match a line of badness 300, so only done to
 /// avoid a line looser than that.
 pub const SHORT_WORD_BREAK_PENALTY: f32 = 300.0;
+/// Cost of breaking a word where no rule allows it: only a word wider than
+/// its column is broken so (with a warning), rather than stick out or be lost.
+pub const FORCED_BREAK_PENALTY: f32 = 5000.0;
+/// Letters a piece of a word between two break points may have before it
+/// gets forced break points (a word that may be wider than a column).
+pub const FORCED_PIECE_CHARS: usize = 16;
 /// Letters kept before a hyphenation point (French rule: at least 2).
 pub const LEFT_HYPHEN_MIN: usize = 2;
 /// Letters kept after a hyphenation point (French rule: at least 3).
@@ -346,6 +352,7 @@ fn word_items(
         hyphenation_points(content, base, opts.language, &mut points);
     }
     let _ = text;
+    forced_points(content, base, url, &mut points);
     let mut start = g0;
     for (offset, cost, hyphen) in points {
         // Only at a cluster boundary: never inside a ligature.
@@ -380,6 +387,30 @@ fn word_items(
         word_box(&glyphs[start..g1], opts.letter_spacing),
         Source::Glyphs(start, g1),
     );
+}
+
+/// Adds forced break points (every character) inside the pieces of a word
+/// longer than [`FORCED_PIECE_CHARS`] between its break points; `points` stays sorted.
+fn forced_points(content: &str, base: usize, url: bool, points: &mut Vec<(usize, f32, bool)>) {
+    if content.chars().count() <= FORCED_PIECE_CHARS {
+        return;
+    }
+    let mut bounds: Vec<usize> = vec![base];
+    bounds.extend(points.iter().map(|p| p.0));
+    bounds.push(base + content.len());
+    let mut forced = Vec::new();
+    for pair in bounds.windows(2) {
+        let piece = content.get(pair[0] - base..pair[1] - base).unwrap_or("");
+        if piece.chars().count() <= FORCED_PIECE_CHARS {
+            continue;
+        }
+        let inner = piece.char_indices().skip(1).map(|(i, _)| pair[0] + i);
+        forced.extend(inner.map(|at| (at, FORCED_BREAK_PENALTY, !url)));
+    }
+    if !forced.is_empty() {
+        points.extend(forced);
+        points.sort_by_key(|p| p.0);
+    }
 }
 
 /// A box of glyphs: their width, and the letter-spacing their visible glyphs allow.

@@ -137,6 +137,9 @@ pub struct Line {
     pub splits_word: bool,
     /// Whether it is wider than the measure even with its spaces shrunk all they may.
     pub overfull: bool,
+    /// Whether it ends inside a word where no rule allows a break (a word
+    /// wider than the column, broken by force).
+    pub forced: bool,
     /// How much its spaces stretched (positive) or shrank (negative), as TeX's glue ratio.
     pub ratio: f32,
     /// The item the next line starts at (to re-break the rest at another width).
@@ -381,6 +384,8 @@ impl Prepared {
             }
         }
         let mut natural = totals.width;
+        let forced =
+            matches!(items[to], Item::Penalty { cost, .. } if cost >= items::FORCED_BREAK_PENALTY);
         let hyphen = match (&items[to], &self.items.sources[to]) {
             (Item::Penalty { width, .. }, Source::Hyphen(k)) => {
                 natural += width;
@@ -521,6 +526,7 @@ impl Prepared {
             hyphenated: hyphen.is_some(),
             splits_word: linebreak::splits_word(items, to),
             overfull,
+            forced,
             ratio,
             next_item: to + 1,
         }

@@ -25,7 +25,12 @@ pub const STROKE_PT: (f32, f32) = (0.05, 20.0);
 pub const MIN_FRAME_MM: f32 = 1.0;
 
 /// Checks that `value` is a number in `range`.
-fn within(value: f32, (lo, hi): (f32, f32), unit: &str, at: impl Into<String>) -> Result<(), Problem> {
+fn within(
+    value: f32,
+    (lo, hi): (f32, f32),
+    unit: &str,
+    at: impl Into<String>,
+) -> Result<(), Problem> {
     if value.is_finite() && (lo..=hi).contains(&value) {
         return Ok(());
     }
@@ -63,8 +68,18 @@ pub fn check(layout: &Layout) -> Result<(), Problem> {
 fn check_style(s: &ParagraphStyle, at: &str) -> Result<(), Problem> {
     within(s.size_pt.0, SIZE_PT, "pt", format!("{at}.size_pt"))?;
     within(s.leading_pt.0, LEADING_PT, "pt", format!("{at}.leading_pt"))?;
-    within(s.space_before_pt.0, SPACE_PT, "pt", format!("{at}.space_before_pt"))?;
-    within(s.space_after_pt.0, SPACE_PT, "pt", format!("{at}.space_after_pt"))?;
+    within(
+        s.space_before_pt.0,
+        SPACE_PT,
+        "pt",
+        format!("{at}.space_before_pt"),
+    )?;
+    within(
+        s.space_after_pt.0,
+        SPACE_PT,
+        "pt",
+        format!("{at}.space_after_pt"),
+    )?;
     if let Some(b) = s.space_between_pt {
         within(b.0, SPACE_PT, "pt", format!("{at}.space_between_pt"))?;
     }
@@ -75,7 +90,12 @@ fn check_style(s: &ParagraphStyle, at: &str) -> Result<(), Problem> {
         "%",
         format!("{at}.letter_spacing_pct"),
     )?;
-    within(s.tracking_em, TRACKING_EM, "em", format!("{at}.tracking_em"))
+    within(
+        s.tracking_em,
+        TRACKING_EM,
+        "em",
+        format!("{at}.tracking_em"),
+    )
 }
 
 /// The page's size and bleed, in millimetres.
@@ -123,9 +143,18 @@ fn check_item(item: &Item, area: &Area, at: &str) -> Result<(), Problem> {
         }
         Item::Text(t) => {
             area.holds([t.x_mm.0, 0.0, t.w_mm.0, MIN_FRAME_MM], MIN_FRAME_MM, at)?;
-            within(t.baseline_mm.0, (0.0, area.h), "mm", format!("{at}.baseline_mm"))
+            within(
+                t.baseline_mm.0,
+                (0.0, area.h),
+                "mm",
+                format!("{at}.baseline_mm"),
+            )
         }
-        Item::Image(img) => area.holds([img.x_mm.0, img.y_mm.0, img.w_mm.0, MIN_FRAME_MM], MIN_FRAME_MM, at),
+        Item::Image(img) => area.holds(
+            [img.x_mm.0, img.y_mm.0, img.w_mm.0, MIN_FRAME_MM],
+            MIN_FRAME_MM,
+            at,
+        ),
     }
 }
 
@@ -152,7 +181,12 @@ fn check_frame(f: &FrameSpec, area: &Area, at: &str) -> Result<(), Problem> {
 /// A stroke's width is positive and sensible.
 fn check_stroke(stroke: Option<&StrokeSpec>, at: &str) -> Result<(), Problem> {
     match stroke {
-        Some(s) => within(s.width_pt.0, STROKE_PT, "pt", format!("{at}.stroke.width_pt")),
+        Some(s) => within(
+            s.width_pt.0,
+            STROKE_PT,
+            "pt",
+            format!("{at}.stroke.width_pt"),
+        ),
         None => Ok(()),
     }
 }

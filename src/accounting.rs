@@ -1,0 +1,134 @@
+//! Nothing lost: before any PDF is written, the words of every story are
+//! accounted for in the laid-out pages. The story's text is read again from
+//! its Markdown, independently of how the engine built its blocks, and
+//! compared, letter by letter, with the text of the lines placed in its
+//! frames, in pouring order. A story whose words are not all there makes the
+//! run fail, naming the story and the first words missing.
+
+use crate::flow::Placed;
+use crate::placement::PlacedStory;
+use crate::report::Finding;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::path::Path;
+
+/// Words shown from where a story's text and its lines part.
+const SHOWN_WORDS: usize = 8;
+
+/// The letters and digits a story's Markdown holds as text (not its markup,
+/// its images' alternative texts, or its comments), lower-cased, with the
+/// byte offset of each in `text`.
+fn expected(source: &str) -> (String, Vec<(char, usize)>) {
+    let mut text = String::new();
+    let mut in_image = 0u32;
+    for event in Parser::new_ext(source, Options::ENABLE_TABLES) {
+        match event {
+            Event::Start(Tag::Image { .. }) => in_image += 1,
+            Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
+            Event::Text(t) | Event::Code(t) if in_image == 0 => {
+                text.push_str(&t);
+                text.push(' ');
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                text.push_str(&without_comments(&h));
+                text.push(' ');
+            }
+            _ => {}
+        }
+    }
+    let letters = letters(&text);
+    (text, letters)
+}
+
+/// HTML with its comments taken out (what is left is text the editor typed).
+fn without_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<!--") {
+        out.push_str(&rest[..open]);
+        match rest[open..].find("-->") {
+            Some(close) => rest = &rest[open + close + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The letters and digits of a text, lower-cased, with their byte offsets.
+fn letters(text: &str) -> Vec<(char, usize)> {
+    text.char_indices()
+        .filter(|(_, c)| c.is_alphanumeric())
+        .flat_map(|(i, c)| c.to_lowercase().map(move |l| (l, i)))
+        .collect()
+}
+
+/// The letters and digits of the lines placed for a story, in pouring order
+/// (list labels left out: they are not the editor's text).
+fn placed(story: &PlacedStory) -> Vec<char> {
+    let mut out = Vec::new();
+    for filled in &story.filled {
+        for p in &filled.placed {
+            let Placed::Line { line, .. } = p else {
+                continue;
+            };
+            for run in line.runs.iter().filter(|r| !r.label) {
+                out.extend(letters(&run.text).into_iter().map(|(c, _)| c));
+            }
+        }
+    }
+    out
+}
+
+/// The error for each story whose words are not all in its lines.
+pub fn check(
+    stories: &[PlacedStory],
+    sources: &[(String, String)],
+    issue_file: &Path,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for s in stories.iter().filter(|s| s.fits) {
+        let Some((name, source)) = sources.get(s.index) else {
+            continue;
+        };
+        let (text, want) = expected(source);
+        let got = placed(s);
+        let same = want.len() == got.len() && want.iter().zip(&got).all(|(w, g)| w.0 == *g);
+        if same {
+            continue;
+        }
+        let at = want
+            .iter()
+            .zip(&got)
+            .position(|(w, g)| w.0 != *g)
+            .unwrap_or(want.len().min(got.len()));
+        let from = want.get(at).map_or(text.len(), |w| w.1);
+        let start = text[..from].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let shown: Vec<&str> = text[start..].split_whitespace().take(SHOWN_WORDS).collect();
+        out.push(Finding::error(format!(
+            "{}: story `{name}`: the laid-out pages lack some of its words ({} of its {} letters and \
+             digits are placed), from « {}… »; nothing is written rather than a PDF with text missing — \
+             check the Markdown there (a construct maquette does not lay out?) and report it if it looks right",
+            issue_file.display(),
+            got.len(),
+            want.len(),
+            shown.join(" ")
+        )));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_alt_texts_and_comments_are_not_text() {
+        let (text, l) = expected(
+            "## Titre\n\n![Des panneaux](p.jpg)\n\nUn *mot* <!-- note --> et [lien](http://a.fr)\n",
+        );
+        let s: String = l.iter().map(|x| x.0).collect();
+        assert_eq!(s, "titreunmotetlien", "{text}");
+        let (_, l) = expected("<!-- note --> suite\n");
+        assert_eq!(l.iter().map(|x| x.0).collect::<String>(), "suite");
+    }
+}
