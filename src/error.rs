@@ -147,3 +147,47 @@ impl std::error::Error for Error {}
 
 /// The result type of the engine.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The largest issue or layout file read, in bytes.
+pub const MAX_JSON_BYTES: u64 = 16 << 20;
+/// The largest font file read, in bytes.
+pub const MAX_FONT_BYTES: u64 = 64 << 20;
+/// The largest image file read, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 64 << 20;
+/// The largest colour profile read, in bytes.
+pub const MAX_PROFILE_BYTES: u64 = 16 << 20;
+
+/// Reads a whole input file, refusing what is not a regular file (a device,
+/// a pipe, a folder: reading it may never end) and what is larger than `limit`.
+pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(|e| Error::unreadable(path, what, e))?;
+    if !meta.is_file() {
+        return Err(Error::input(
+            Problem::new(format!("the {what} is not a regular file (a folder, a device or a pipe)"))
+                .in_file(path)
+                .hint(format!("name the {what} itself")),
+        ));
+    }
+    let too_large = || {
+        Error::input(
+            Problem::new(format!(
+                "the {what} is larger than the {} MiB maquette reads",
+                limit >> 20
+            ))
+            .in_file(path)
+            .hint("check that this is the right file"),
+        )
+    };
+    if meta.len() > limit {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(|e| Error::unreadable(path, what, e))?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}

@@ -99,10 +99,36 @@ impl FontSet {
     }
 }
 
+/// Why a font file is cut short or garbled, if it is: every table its
+/// directory lists must lie inside the file.
+fn truncated(bytes: &[u8]) -> Option<String> {
+    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let u32_at = |i: usize| {
+        bytes
+            .get(i..i + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    if bytes.get(..4) == Some(b"ttcf") {
+        return None;
+    }
+    let tables = usize::from(u16_at(4)?);
+    for t in 0..tables {
+        let record = 12 + 16 * t;
+        let (Some(offset), Some(length)) = (u32_at(record + 8), u32_at(record + 12)) else {
+            return Some("its table directory is cut short".into());
+        };
+        if u64::from(offset) + u64::from(length) > bytes.len() as u64 {
+            let tag = String::from_utf8_lossy(bytes.get(record..record + 4).unwrap_or(b"????"));
+            return Some(format!("its `{tag}` table runs past the end of the file (cut short?)"));
+        }
+    }
+    None
+}
+
 impl Face {
     /// Reads a font file and checks that it may be embedded in a PDF.
     pub fn load(path: &Path) -> Result<Face> {
-        let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, "font file", e))?;
+        let bytes = crate::error::read_input(path, "font file", crate::error::MAX_FONT_BYTES)?;
         let bad = |msg: String| {
             Error::input(
                 Problem::new(msg)
@@ -110,6 +136,9 @@ impl Face {
                     .hint("name an OpenType (.otf) or TrueType (.ttf) font file in the layout"),
             )
         };
+        if let Some(why) = truncated(&bytes) {
+            return Err(bad(format!("the font file is corrupt: {why}")));
+        }
         let parsed = ttf_parser::Face::parse(&bytes, 0)
             .map_err(|e| bad(format!("not a usable font: {e}")))?;
         let embeddable = parsed.permissions() != Some(ttf_parser::Permissions::Restricted);

@@ -27,9 +27,27 @@ pub fn profile_path(layout: &Layout, layout_file: &Path) -> Result<PathBuf> {
 /// Reads the layout's print profile.
 pub fn read(layout: &Layout, layout_file: &Path) -> Result<Vec<u8>> {
     let path = profile_path(layout, layout_file)?;
-    std::fs::read(&path).map_err(|e| {
-        Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile")
-    })
+    let bytes = crate::error::read_input(&path, "print colour profile (ICC)", crate::error::MAX_PROFILE_BYTES)
+        .map_err(|e| e.at("print.icc_profile"))?;
+    check_whole(&path, &bytes)?;
+    Ok(bytes)
+}
+
+/// Checks that a profile is whole: its header's size field is the file's
+/// size and it carries the ICC signature.
+fn check_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let declared = bytes
+        .get(..4)
+        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    if bytes.get(36..40) != Some(b"acsp".as_slice()) || declared != Some(bytes.len()) || bytes.len() < ICC_HEADER {
+        return Err(Error::input(
+            Problem::new("the print profile is corrupt or cut short (its size or signature is wrong)")
+                .in_file(path)
+                .at("print.icc_profile")
+                .hint("use an intact ICC profile file, such as FOGRA39L_coated.icc"),
+        ));
+    }
+    Ok(())
 }
 
 /// Checks, from its header alone, that the layout's print profile can be read
@@ -40,18 +58,27 @@ pub fn check_file(layout: &Layout, layout_file: &Path) -> Result<()> {
     let unreadable =
         |e| Error::unreadable(&path, "print colour profile (ICC)", e).at("print.icc_profile");
     let mut header = Vec::with_capacity(ICC_HEADER);
-    std::fs::File::open(&path)
-        .and_then(|f| f.take(ICC_HEADER as u64).read_to_end(&mut header))
+    let file = std::fs::File::open(&path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    file.take(ICC_HEADER as u64)
+        .read_to_end(&mut header)
         .map_err(unreadable)?;
+    let declared = header
+        .get(..4)
+        .map(|b| u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])));
+    if declared != Some(len) || header.get(36..40) != Some(b"acsp".as_slice()) {
+        return check_whole(&path, &header);
+    }
     check_header(&path, &header)
 }
 
-/// Bytes of an ICC profile's header that say its colour space.
-const ICC_HEADER: usize = 20;
+/// Bytes of an ICC profile's header read by the preflight: its size, colour
+/// space and signature.
+const ICC_HEADER: usize = 40;
 
 /// Checks that a profile is a CMYK ICC profile (its colour space field says so).
 pub fn check_header(path: &Path, profile: &[u8]) -> Result<()> {
-    if profile.get(16..ICC_HEADER) == Some(b"CMYK".as_slice()) {
+    if profile.get(16..20) == Some(b"CMYK".as_slice()) {
         return Ok(());
     }
     Err(Error::input(

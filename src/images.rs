@@ -30,6 +30,35 @@ pub struct LoadedImage {
 /// Index of an image in an [`ImageStore`].
 pub type ImageId = usize;
 
+/// The most pixels a raster image may have (its size is read from its header
+/// before it is decoded): 100 million, a 10 000 × 10 000 image.
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// Checks a PNG or JPEG before decoding: its header's size within
+/// [`MAX_PIXELS`], and the file whole (PNG's end chunk, JPEG's end marker).
+fn check_raster(bytes: &[u8], png: bool) -> std::result::Result<(), String> {
+    let size = imagesize::blob_size(bytes).map_err(|e| format!("its header cannot be read ({e})"))?;
+    let pixels = size.width as u64 * size.height as u64;
+    if pixels > MAX_PIXELS {
+        return Err(format!(
+            "it is {} × {} pixels, more than the {} million maquette reads; scale it down",
+            size.width,
+            size.height,
+            MAX_PIXELS / 1_000_000
+        ));
+    }
+    let whole = if png {
+        bytes.len() >= 12 && &bytes[bytes.len() - 8..bytes.len() - 4] == b"IEND"
+    } else {
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        tail.windows(2).any(|w| w == [0xFF, 0xD9])
+    };
+    if !whole {
+        return Err("the file is cut short (its end marker is missing): export it again".into());
+    }
+    Ok(())
+}
+
 /// The images of a document, each loaded once.
 #[derive(Default)]
 pub struct ImageStore {
@@ -43,7 +72,7 @@ impl ImageStore {
         if let Some(&id) = self.by_path.get(path) {
             return Ok(id);
         }
-        let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, "image file", e))?;
+        let bytes = crate::error::read_input(path, "image file", crate::error::MAX_IMAGE_BYTES)?;
         let bad = |why: String| {
             Error::input(
                 Problem::new(format!("cannot use this image: {why}"))
@@ -69,6 +98,7 @@ impl ImageStore {
                 }
             }
             "png" | "jpg" | "jpeg" => {
+                check_raster(&bytes, ext == "png").map_err(bad)?;
                 let data: krilla::Data = bytes.into();
                 let img = if ext == "png" {
                     krilla::image::Image::from_png(data, true)

@@ -14,7 +14,14 @@ use std::path::{Path, PathBuf};
 
 /// Reads and parses a JSON file, reporting where and why it is wrong.
 pub fn load_json<T: DeserializeOwned>(file: &Path, what: &str) -> Result<T> {
-    let text = std::fs::read_to_string(file).map_err(|e| Error::unreadable(file, what, e))?;
+    let bytes = crate::error::read_input(file, what, crate::error::MAX_JSON_BYTES)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::input(
+            Problem::new(format!("the {what} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+                .in_file(file)
+                .hint("save the file as UTF-8"),
+        )
+    })?;
     parse_json(&text, file, what)
 }
 

@@ -241,15 +241,7 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
         pdf.set_tag_tree(tags.tree(&doc.stories, &doc.title));
     }
     pdf.set_metadata(metadata(doc, date));
-    let bytes = pdf.finish().map_err(|e| {
-        Error::output(
-            Problem::new(format!(
-                "the PDF writer refused the {} edition: {e:?}",
-                edition.name()
-            ))
-            .hint("this is a bug in maquette; please report it with the issue file"),
-        )
-    })?;
+    let bytes = pdf.finish().map_err(|e| writer_error(e, doc, edition))?;
     if print {
         pdfx::conform(bytes, doc)
     } else {
@@ -266,6 +258,50 @@ fn without_suspects_flag(mut bytes: Vec<u8>) -> Vec<u8> {
         bytes[at..at + FLAG.len()].fill(b' ');
     }
     bytes
+}
+
+/// What the PDF writer's refusal means for the user: a font or an image it
+/// cannot embed names its file; anything else is maquette's fault.
+fn writer_error(e: krilla::error::KrillaError, doc: &Document, edition: Edition) -> Error {
+    use krilla::error::KrillaError;
+    match e {
+        KrillaError::Font(font, why) => {
+            let face = doc.fonts.faces().iter().find(|f| f.pdf_font == font);
+            let mut p = Problem::new(format!(
+                "the {} edition cannot embed this font: {why}",
+                edition.name()
+            ))
+            .hint("the font file may be corrupt: use another copy or another font");
+            if let Some(face) = face {
+                p = p.in_file(&face.path);
+            }
+            Error::input(p)
+        }
+        KrillaError::Image(_, _, why) => Error::input(
+            Problem::new(format!("the {} edition cannot embed an image: {why}", edition.name()))
+                .in_file(&doc.issue_file)
+                .hint("an image file may be corrupt: export it again as PNG or JPEG"),
+        ),
+        other => Error::output(
+            Problem::new(format!(
+                "the PDF writer refused the {} edition ({})",
+                edition.name(),
+                writer_reason(&other)
+            ))
+            .in_file(&doc.issue_file)
+            .hint("this is a bug in maquette; please report it with the issue file"),
+        ),
+    }
+}
+
+/// A short reason for a refusal of the PDF writer, without its debug dump.
+fn writer_reason(e: &krilla::error::KrillaError) -> String {
+    use krilla::error::KrillaError;
+    match e {
+        KrillaError::Validation(errors) => format!("{} conformance error(s)", errors.len()),
+        KrillaError::Limit(_) => "a limit of the PDF format was exceeded".into(),
+        _ => "an internal inconsistency".into(),
+    }
 }
 
 /// Web edition: tagged, validated as PDF/UA-1.
