@@ -126,13 +126,47 @@ impl Styles<'_> {
             (None, false) => None,
         }
         .unwrap_or_else(|| style.color.clone());
+        let link = link.map(link_target).transpose()?;
         Ok(RunStyle {
             face,
             size: style.size_pt,
             color,
-            link: link.map(str::to_string),
+            link,
             tracking: style.size_pt * style.tracking_em,
         })
+    }
+}
+
+/// The schemes a link may use: the web, e-mail and the telephone.
+pub const LINK_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// A link's target as written in the PDF: one of [`LINK_SCHEMES`]; a bare
+/// address gets its scheme (`a@b.fr` → `mailto:`, `site.fr` → `http://`).
+pub fn link_target(dest: &str) -> Result<String> {
+    let dest = dest.trim();
+    let refuse = |why: String| {
+        Err(Error::input(Problem::new(why).hint(
+            "link to a web address (https://…), an e-mail address (mailto:…) or a telephone number (tel:…)",
+        )))
+    };
+    if dest.is_empty() {
+        return refuse("a link has no target: write it between the parentheses, [text](https://…)".into());
+    }
+    let scheme = dest
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    match scheme {
+        Some(s) if LINK_SCHEMES.contains(&s.to_ascii_lowercase().as_str()) => Ok(dest.to_string()),
+        Some(s) if !s.chars().all(|c| c.is_ascii_digit()) => {
+            refuse(format!("the link `{dest}` uses `{s}:`, which a newsletter has no use for"))
+        }
+        _ if dest.contains(char::is_whitespace) || dest.starts_with(['/', '#', '.']) => {
+            refuse(format!("the link `{dest}` is not an address a reader can follow"))
+        }
+        _ if dest.contains('@') && !dest.contains('/') => Ok(format!("mailto:{dest}")),
+        _ if dest.contains('.') => Ok(format!("http://{dest}")),
+        _ => refuse(format!("the link `{dest}` is not an address a reader can follow")),
     }
 }
 
@@ -227,7 +261,11 @@ pub fn build(
                     for (piece, auto) in autolinks(&text, span.link.is_none()) {
                         let link = span.link.as_deref().or(auto.as_deref());
                         let style =
-                            styles.run(pstyle, style_name, span.italic, span.strong, link)?;
+                            styles
+                                .run(pstyle, style_name, span.italic, span.strong, link)
+                                .map_err(|e| {
+                                    e.at(format!("stories[{story}] (Markdown line {})", block.line))
+                                })?;
                         runs.push(StyledRun {
                             text: piece.to_string(),
                             style,
@@ -388,6 +426,18 @@ mod tests {
             ]
         );
         assert_eq!(autolinks("rien", true), vec![("rien", None)]);
+    }
+
+    #[test]
+    fn link_targets() {
+        assert_eq!(link_target("https://a.fr/x").unwrap(), "https://a.fr/x");
+        assert_eq!(link_target("mailto:a@b.fr").unwrap(), "mailto:a@b.fr");
+        assert_eq!(link_target("tel:+33321000000").unwrap(), "tel:+33321000000");
+        assert_eq!(link_target("a@b.fr").unwrap(), "mailto:a@b.fr");
+        assert_eq!(link_target("www.pm-artois.fr").unwrap(), "http://www.pm-artois.fr");
+        for bad in ["", "  ", "javascript:alert(1)", "file:///etc/passwd", "#top", "/x", "texte libre"] {
+            assert!(link_target(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
