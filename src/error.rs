@@ -164,9 +164,11 @@ pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| Error::unreadable(path, what, e))?;
     if !meta.is_file() {
         return Err(Error::input(
-            Problem::new(format!("the {what} is not a regular file (a folder, a device or a pipe)"))
-                .in_file(path)
-                .hint(format!("name the {what} itself")),
+            Problem::new(format!(
+                "the {what} is not a regular file (a folder, a device or a pipe)"
+            ))
+            .in_file(path)
+            .hint(format!("name the {what} itself")),
         ));
     }
     let too_large = || {

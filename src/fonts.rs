@@ -102,7 +102,11 @@ impl FontSet {
 /// Why a font file is cut short or garbled, if it is: every table its
 /// directory lists must lie inside the file.
 fn truncated(bytes: &[u8]) -> Option<String> {
-    let u16_at = |i: usize| bytes.get(i..i + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let u16_at = |i: usize| {
+        bytes
+            .get(i..i + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+    };
     let u32_at = |i: usize| {
         bytes
             .get(i..i + 4)
@@ -119,7 +123,9 @@ fn truncated(bytes: &[u8]) -> Option<String> {
         };
         if u64::from(offset) + u64::from(length) > bytes.len() as u64 {
             let tag = String::from_utf8_lossy(bytes.get(record..record + 4).unwrap_or(b"????"));
-            return Some(format!("its `{tag}` table runs past the end of the file (cut short?)"));
+            return Some(format!(
+                "its `{tag}` table runs past the end of the file (cut short?)"
+            ));
         }
     }
     None

@@ -27,8 +27,12 @@ pub fn profile_path(layout: &Layout, layout_file: &Path) -> Result<PathBuf> {
 /// Reads the layout's print profile.
 pub fn read(layout: &Layout, layout_file: &Path) -> Result<Vec<u8>> {
     let path = profile_path(layout, layout_file)?;
-    let bytes = crate::error::read_input(&path, "print colour profile (ICC)", crate::error::MAX_PROFILE_BYTES)
-        .map_err(|e| e.at("print.icc_profile"))?;
+    let bytes = crate::error::read_input(
+        &path,
+        "print colour profile (ICC)",
+        crate::error::MAX_PROFILE_BYTES,
+    )
+    .map_err(|e| e.at("print.icc_profile"))?;
     check_whole(&path, &bytes)?;
     Ok(bytes)
 }
@@ -39,12 +43,17 @@ fn check_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     let declared = bytes
         .get(..4)
         .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
-    if bytes.get(36..40) != Some(b"acsp".as_slice()) || declared != Some(bytes.len()) || bytes.len() < ICC_HEADER {
+    if bytes.get(36..40) != Some(b"acsp".as_slice())
+        || declared != Some(bytes.len())
+        || bytes.len() < ICC_HEADER
+    {
         return Err(Error::input(
-            Problem::new("the print profile is corrupt or cut short (its size or signature is wrong)")
-                .in_file(path)
-                .at("print.icc_profile")
-                .hint("use an intact ICC profile file, such as FOGRA39L_coated.icc"),
+            Problem::new(
+                "the print profile is corrupt or cut short (its size or signature is wrong)",
+            )
+            .in_file(path)
+            .at("print.icc_profile")
+            .hint("use an intact ICC profile file, such as FOGRA39L_coated.icc"),
         ));
     }
     Ok(())

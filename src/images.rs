@@ -37,7 +37,8 @@ pub const MAX_PIXELS: u64 = 100_000_000;
 /// Checks a PNG or JPEG before decoding: its header's size within
 /// [`MAX_PIXELS`], and the file whole (PNG's end chunk, JPEG's end marker).
 fn check_raster(bytes: &[u8], png: bool) -> std::result::Result<(), String> {
-    let size = imagesize::blob_size(bytes).map_err(|e| format!("its header cannot be read ({e})"))?;
+    let size =
+        imagesize::blob_size(bytes).map_err(|e| format!("its header cannot be read ({e})"))?;
     let pixels = size.width as u64 * size.height as u64;
     if pixels > MAX_PIXELS {
         return Err(format!(

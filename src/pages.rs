@@ -448,7 +448,8 @@ fn build_stories<'l>(
             shaper,
             &mut load_image,
             findings,
-        ).map_err(|e| e.in_file(issue_file))?;
+        )
+        .map_err(|e| e.in_file(issue_file))?;
         out.push(placement::StoryIn {
             index: si,
             name: s.name.clone(),

@@ -150,23 +150,28 @@ pub fn link_target(dest: &str) -> Result<String> {
         )))
     };
     if dest.is_empty() {
-        return refuse("a link has no target: write it between the parentheses, [text](https://…)".into());
+        return refuse(
+            "a link has no target: write it between the parentheses, [text](https://…)".into(),
+        );
     }
-    let scheme = dest
-        .split_once(':')
-        .map(|(s, _)| s)
-        .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
+    let scheme = dest.split_once(':').map(|(s, _)| s).filter(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
     match scheme {
         Some(s) if LINK_SCHEMES.contains(&s.to_ascii_lowercase().as_str()) => Ok(dest.to_string()),
-        Some(s) if !s.chars().all(|c| c.is_ascii_digit()) => {
-            refuse(format!("the link `{dest}` uses `{s}:`, which a newsletter has no use for"))
-        }
-        _ if dest.contains(char::is_whitespace) || dest.starts_with(['/', '#', '.']) => {
-            refuse(format!("the link `{dest}` is not an address a reader can follow"))
-        }
+        Some(s) if !s.chars().all(|c| c.is_ascii_digit()) => refuse(format!(
+            "the link `{dest}` uses `{s}:`, which a newsletter has no use for"
+        )),
+        _ if dest.contains(char::is_whitespace) || dest.starts_with(['/', '#', '.']) => refuse(
+            format!("the link `{dest}` is not an address a reader can follow"),
+        ),
         _ if dest.contains('@') && !dest.contains('/') => Ok(format!("mailto:{dest}")),
         _ if dest.contains('.') => Ok(format!("http://{dest}")),
-        _ => refuse(format!("the link `{dest}` is not an address a reader can follow")),
+        _ => refuse(format!(
+            "the link `{dest}` is not an address a reader can follow"
+        )),
     }
 }
 
@@ -260,12 +265,11 @@ pub fn build(
                     // Bare addresses (« osons-nos-talents.fr », an e-mail) become links.
                     for (piece, auto) in autolinks(&text, span.link.is_none()) {
                         let link = span.link.as_deref().or(auto.as_deref());
-                        let style =
-                            styles
-                                .run(pstyle, style_name, span.italic, span.strong, link)
-                                .map_err(|e| {
-                                    e.at(format!("stories[{story}] (Markdown line {})", block.line))
-                                })?;
+                        let style = styles
+                            .run(pstyle, style_name, span.italic, span.strong, link)
+                            .map_err(|e| {
+                                e.at(format!("stories[{story}] (Markdown line {})", block.line))
+                            })?;
                         runs.push(StyledRun {
                             text: piece.to_string(),
                             style,
@@ -434,8 +438,19 @@ mod tests {
         assert_eq!(link_target("mailto:a@b.fr").unwrap(), "mailto:a@b.fr");
         assert_eq!(link_target("tel:+33321000000").unwrap(), "tel:+33321000000");
         assert_eq!(link_target("a@b.fr").unwrap(), "mailto:a@b.fr");
-        assert_eq!(link_target("www.pm-artois.fr").unwrap(), "http://www.pm-artois.fr");
-        for bad in ["", "  ", "javascript:alert(1)", "file:///etc/passwd", "#top", "/x", "texte libre"] {
+        assert_eq!(
+            link_target("www.pm-artois.fr").unwrap(),
+            "http://www.pm-artois.fr"
+        );
+        for bad in [
+            "",
+            "  ",
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "#top",
+            "/x",
+            "texte libre",
+        ] {
             assert!(link_target(bad).is_err(), "{bad}");
         }
     }

@@ -17,9 +17,12 @@ pub fn load_json<T: DeserializeOwned>(file: &Path, what: &str) -> Result<T> {
     let bytes = crate::error::read_input(file, what, crate::error::MAX_JSON_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Error::input(
-            Problem::new(format!("the {what} is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
-                .in_file(file)
-                .hint("save the file as UTF-8"),
+            Problem::new(format!(
+                "the {what} is not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ))
+            .in_file(file)
+            .hint("save the file as UTF-8"),
         )
     })?;
     parse_json(&text, file, what)

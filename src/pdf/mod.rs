@@ -278,9 +278,12 @@ fn writer_error(e: krilla::error::KrillaError, doc: &Document, edition: Edition)
             Error::input(p)
         }
         KrillaError::Image(_, _, why) => Error::input(
-            Problem::new(format!("the {} edition cannot embed an image: {why}", edition.name()))
-                .in_file(&doc.issue_file)
-                .hint("an image file may be corrupt: export it again as PNG or JPEG"),
+            Problem::new(format!(
+                "the {} edition cannot embed an image: {why}",
+                edition.name()
+            ))
+            .in_file(&doc.issue_file)
+            .hint("an image file may be corrupt: export it again as PNG or JPEG"),
         ),
         other => Error::output(
             Problem::new(format!(
