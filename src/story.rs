@@ -175,6 +175,10 @@ pub fn link_target(dest: &str) -> Result<String> {
     }
 }
 
+/// The most characters one paragraph may have (some ten columns of text):
+/// a limit on the line breaker's work, far above any real paragraph.
+pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
+
 /// Loads an image named in a story (path, Markdown line) and gives its id and height/width ratio.
 pub type ImageLoader<'a> = dyn FnMut(&str, usize) -> Result<(ImageId, f32)> + 'a;
 
@@ -203,6 +207,22 @@ pub fn build(
         info: Vec::with_capacity(parsed.len()),
     };
     for block in parsed {
+        let chars = block
+            .spans
+            .iter()
+            .map(|s| s.text.chars().count())
+            .sum::<usize>();
+        if chars > MAX_PARAGRAPH_CHARS {
+            return Err(Error::input(
+                Problem::new(format!(
+                    "the paragraph at Markdown line {} has {chars} characters, more than the {MAX_PARAGRAPH_CHARS} \
+                     maquette sets in one paragraph",
+                    block.line
+                ))
+                .at(format!("stories[{story}]"))
+                .hint("split it into paragraphs (a blank line between them)"),
+            ));
+        }
         let mut image_aspect = 1.0;
         let (element, role) = match &block.kind {
             BlockKind::Paragraph => (("paragraph", &elements.paragraph), Role::Paragraph),

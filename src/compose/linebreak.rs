@@ -222,6 +222,10 @@ impl Margins<'_> {
     }
 }
 
+/// The most break candidates kept alive at once: far more than any real
+/// paragraph needs (a few dozen), a bound on the work of a pathological one.
+pub const MAX_ACTIVE: usize = 256;
+
 /// Breaks `items` into lines of width `width`; `None` if no set of breaks meets
 /// the tolerance (never with `params.rescue`). The last item must be a forced break.
 pub fn break_lines(
@@ -353,6 +357,13 @@ pub fn break_lines(
                 active.push(nodes.len() - 1);
                 added = true;
             }
+        }
+        if active.len() > 2 * MAX_ACTIVE {
+            // A pathological paragraph (a wall of addresses, one line's
+            // constraint deep in a long paragraph): keep the best nodes only,
+            // so the work stays linear in the paragraph's length.
+            active.sort_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits));
+            active.truncate(MAX_ACTIVE);
         }
         if active.is_empty() && !added {
             // Nothing fits: only a rescue pass makes an overfull line here.

@@ -68,12 +68,52 @@ impl StoryText {
     }
 }
 
+/// The most characters of a name (publication, author, story).
+pub const MAX_NAME_CHARS: usize = 200;
+/// The most characters of a title or of a field of the furniture.
+pub const MAX_TITLE_CHARS: usize = 500;
+/// The most characters of the description.
+pub const MAX_DESCRIPTION_CHARS: usize = 2000;
+
+/// A text of the furniture or the metadata is not longer than `max` characters.
+fn check_length(text: &str, max: usize, at: &str) -> Result<(), crate::error::Problem> {
+    let n = text.chars().count();
+    if n <= max {
+        return Ok(());
+    }
+    Err(crate::error::Problem::new(format!(
+        "{n} characters is more than the {max} this field takes"
+    ))
+    .at(at.to_string())
+    .hint("shorten it: it is set on the page or in the PDF's metadata"))
+}
+
 impl Issue {
     /// Checks what the issue file alone can tell: a known, well-formed
     /// language, and stories of distinct names.
     pub fn check(&self) -> Result<super::language::Language, crate::error::Problem> {
         let language = super::language::Language::from_tag(&self.meta.language)
             .map_err(|p| p.at("meta.language"))?;
+        let m = &self.meta;
+        let texts = [
+            ("meta.publication", Some(&m.publication), MAX_NAME_CHARS),
+            ("meta.title", m.title.as_ref(), MAX_TITLE_CHARS),
+            ("meta.author", m.author.as_ref(), MAX_NAME_CHARS),
+            (
+                "meta.description",
+                m.description.as_ref(),
+                MAX_DESCRIPTION_CHARS,
+            ),
+        ];
+        for (at, text, max) in texts {
+            check_length(text.map_or("", |t| t.as_str()), max, at)?;
+        }
+        for (name, value) in &self.fields {
+            check_length(value, MAX_TITLE_CHARS, &format!("fields.{name}"))?;
+        }
+        for (i, s) in self.stories.iter().enumerate() {
+            check_length(&s.name, MAX_NAME_CHARS, &format!("stories[{i}].name"))?;
+        }
         for (i, s) in self.stories.iter().enumerate() {
             if let Some(j) = self.stories[..i].iter().position(|t| t.name == s.name) {
                 return Err(crate::error::Problem::new(format!(

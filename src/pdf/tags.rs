@@ -119,9 +119,19 @@ impl Collector {
         // The title first: PDF/UA wants H1 to be the first heading.
         let mut front = std::mem::take(&mut self.front);
         front.sort_by_key(|(kind, _)| !matches!(kind, Front::Title));
+        // The title's lines make one H1.
+        let title_ids: Vec<Node> = front
+            .iter()
+            .filter(|(kind, _)| matches!(kind, Front::Title))
+            .map(|(_, id)| Node::from(*id))
+            .collect();
+        if !title_ids.is_empty() {
+            let h1 = Tag::Hn(level(1), Some(title.to_string()));
+            tree.push(TagGroup::with_children(h1, title_ids));
+        }
         for (kind, id) in front {
             let tag: TagKind = match kind {
-                Front::Title => Tag::Hn(level(1), Some(title.to_string())).into(),
+                Front::Title => continue,
                 Front::Text => Tag::P.into(),
                 Front::Figure(alt) => Tag::Figure(Some(alt)).into(),
             };
