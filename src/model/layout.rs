@@ -624,7 +624,8 @@ impl Layout {
             }
             if s.cmyk.iter().flatten().any(|v| !(0.0..=100.0).contains(v)) {
                 return Err(Problem::new("CMYK values are percentages from 0 to 100")
-                    .at(format!("swatches.{name}.cmyk")));
+                    .at(format!("swatches.{name}.cmyk"))
+                    .hint("give cyan, magenta, yellow and black as four numbers from 0 to 100"));
             }
         }
         for (name, st) in &self.paragraph_styles {
@@ -648,7 +649,8 @@ impl Layout {
             }
             if st.size_pt.0 <= 0.0 || st.leading_pt.0 <= 0.0 {
                 return Err(Problem::new("size and leading must be positive")
-                    .at(format!("paragraph_styles.{name}")));
+                    .at(format!("paragraph_styles.{name}"))
+                    .hint("give `size_pt` and `leading_pt` in points, such as 10 and 12"));
             }
         }
         for (mname, m) in &self.masters {
