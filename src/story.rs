@@ -155,7 +155,10 @@ pub fn build(
                 u.line, u.what
             ))
             .at(format!("stories[{story}]"))
-            .hint("use paragraphs, headings, emphasis, links, lists, block quotes and images only"),
+            .hint(u.hint.unwrap_or_else(|| {
+                "use paragraphs, headings, emphasis, links, lists, block quotes, tables and images only"
+                    .into()
+            })),
         )
     })?;
     let mut out = Story {
@@ -194,6 +197,15 @@ pub fn build(
                 image_aspect = aspect;
                 let alt = (!decorative && !alt.trim().is_empty()).then(|| alt.clone());
                 (("image", &elements.image), Role::Figure { image, alt })
+            }
+            BlockKind::Table(_) => {
+                return Err(Error::input(
+                    Problem::new(format!(
+                        "line {} of the story's Markdown: maquette cannot lay out a table yet",
+                        block.line
+                    ))
+                    .at(format!("stories[{story}]")),
+                ))
             }
         };
         let style_name = element.1.as_deref().ok_or_else(|| {
