@@ -68,8 +68,14 @@ fn placed(story: &PlacedStory) -> Vec<char> {
     let mut out = Vec::new();
     for filled in &story.filled {
         for p in &filled.placed {
-            let Placed::Line { line, .. } = p else {
-                continue;
+            let line = match p {
+                Placed::Line { line, .. } => line,
+                Placed::Cell {
+                    line,
+                    repeated: false,
+                    ..
+                } => line,
+                _ => continue,
             };
             for run in line.runs.iter().filter(|r| !r.label) {
                 out.extend(letters(&run.text).into_iter().map(|(c, _)| c));

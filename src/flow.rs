@@ -1,11 +1,15 @@
 //! Flow: a story's blocks poured through its chain of frames, line by line,
 //! with the rules that keep text readable across frame breaks (no heading at
 //! the foot of a column, no orphan or widow line) and, on the last page,
-//! columns balanced.
+//! columns balanced. Tables split between rows, their header repeated.
+
+mod table;
 
 use crate::compose::{Line, Prepared};
 use crate::units::{Pt, Rect};
 use std::collections::HashMap;
+use std::rc::Rc;
+pub use table::{column_widths, RowStyle, SetRow, SetTable, Table};
 
 /// Share of the leading above the baseline: a line occupies `leading`, its
 /// baseline sits at 80 % of it (TeX's \topskip of 10 pt for 10/12 pt type).
@@ -34,6 +38,8 @@ pub enum Content {
         /// Height divided by width.
         aspect: f32,
     },
+    /// A table.
+    Table(Box<Table>),
 }
 
 /// A block of a story, with the spacing rules of its paragraph style.
@@ -87,6 +93,34 @@ pub enum Placed {
         block: usize,
         /// Where it goes on the page.
         rect: Rect,
+    },
+    /// A line of a table cell.
+    Cell {
+        /// The table's block.
+        block: usize,
+        /// The row: 0 is the header, body rows count from 1.
+        row: usize,
+        /// The column.
+        column: usize,
+        /// Whether this is the header repeated at the top of a continuation frame.
+        repeated: bool,
+        /// The set line; its runs' `x` is relative to the cell's left edge.
+        line: Line,
+        /// The cell's left edge, from the frame's left edge.
+        x: Pt,
+        /// The column's width.
+        width: Pt,
+        /// Baseline, from the page top.
+        baseline: Pt,
+    },
+    /// A rule under a table row.
+    Rule {
+        /// The table's block.
+        block: usize,
+        /// Where it goes on the page.
+        rect: Rect,
+        /// Its swatch.
+        color: String,
     },
 }
 
@@ -142,10 +176,12 @@ pub struct Poured {
     pub end: Position,
 }
 
-/// The lines of each block, set once per width and constraint.
+/// The lines of each block, set once per width and constraint, and each
+/// table, set once per width.
 pub struct LineCache<'b> {
     blocks: &'b [Block],
     lines: HashMap<(usize, LineSet), Vec<Line>>,
+    tables: HashMap<(usize, u32), Rc<SetTable>>,
 }
 
 impl<'b> LineCache<'b> {
@@ -154,7 +190,20 @@ impl<'b> LineCache<'b> {
         LineCache {
             blocks,
             lines: HashMap::new(),
+            tables: HashMap::new(),
         }
+    }
+
+    /// The table of `block` set at `width`, if the block is a table.
+    fn table(&mut self, block: usize, width: Pt) -> Option<Rc<SetTable>> {
+        let Content::Table(table) = &self.blocks.get(block)?.content else {
+            return None;
+        };
+        let set = self
+            .tables
+            .entry((block, width.0.to_bits()))
+            .or_insert_with(|| Rc::new(table.set(width)));
+        Some(set.clone())
     }
 
     /// The lines of `block` in the set `set`.
@@ -168,7 +217,7 @@ impl<'b> LineCache<'b> {
                     Pt(f32::from_bits(set.width)),
                     set.unhyphenated,
                 ),
-                Content::Image { .. } => Vec::new(),
+                Content::Image { .. } | Content::Table(_) => Vec::new(),
             })
     }
 
@@ -265,6 +314,48 @@ pub fn pour(
                     y = y + gap + h;
                     prev_after = Some(b.space_after);
                     pos = Position::start_of(pos.block + 1);
+                }
+                Content::Table(_) => {
+                    let Some(table) = cache.table(pos.block, width) else {
+                        pos = Position::start_of(pos.block + 1);
+                        continue;
+                    };
+                    let mut top = y + gap;
+                    if let (Some(pitch), Some(first)) = (b.grid, table.rows.first()) {
+                        let above = first.leading * BASELINE_RATIO;
+                        top = snap(top + above, s.area.y + pitch * BASELINE_RATIO, pitch) - above;
+                    }
+                    let room = bottom - top;
+                    let left = table.rows.len().saturating_sub(1 + pos.line);
+                    // The header never stands alone: it takes a body row with it.
+                    let mut take = table
+                        .rows_fitting(pos.line, room)
+                        .filter(|&k| k > 0 || left == 0);
+                    if take == Some(left) && b.keep_with_next && !first_in_slot {
+                        if let Some(need) = follow_height(cache, pos.block + 1, width) {
+                            if table.height(pos.line, left) + need > room {
+                                take = None;
+                            }
+                        }
+                    }
+                    let Some(take) = take else {
+                        if first_in_slot {
+                            fresh_misses += 1;
+                            if fresh_misses > MAX_EMPTY_FRAMES {
+                                break 'slots;
+                            }
+                        }
+                        break;
+                    };
+                    fresh_misses = 0;
+                    y = table.place(pos.block, pos.line, take, (s.area.x, top), &mut out.placed);
+                    prev_after = Some(b.space_after);
+                    if take == left {
+                        pos = Position::start_of(pos.block + 1);
+                    } else {
+                        pos.line += take;
+                        break;
+                    }
                 }
                 Content::Text(_) => {
                     pos = cache.at_width(pos, width);
@@ -454,6 +545,10 @@ fn follow_height(cache: &mut LineCache, i: usize, width: Pt) -> Option<Pt> {
             let n = cache.get(i, set).len().min(KEEP_LINES);
             b.leading * n as f32 + b.grid.map_or(Pt::ZERO, |pitch| pitch)
         }
+        Content::Table(_) => {
+            let table = cache.table(i, width)?;
+            table.height(0, 1) + b.grid.map_or(Pt::ZERO, |pitch| pitch)
+        }
     };
     Some(gap + h)
 }
@@ -515,14 +610,23 @@ pub fn pour_story(cache: &mut LineCache, slots: &[Slot], balance: bool) -> Poure
 pub fn lines_left(cache: &mut LineCache, end: Position, width: Pt) -> usize {
     let mut n = 0;
     for block in end.block..cache.blocks.len() {
-        let pos = if block == end.block {
-            cache.at_width(end, width)
+        let start = if block == end.block {
+            end
         } else {
-            cache.at_width(Position::start_of(block), width)
+            Position::start_of(block)
         };
         n += match cache.blocks[block].content {
-            Content::Text(_) => cache.get(block, pos.set).len().saturating_sub(pos.line),
+            Content::Text(_) => {
+                let pos = cache.at_width(start, width);
+                cache.get(block, pos.set).len().saturating_sub(pos.line)
+            }
             Content::Image { .. } => 1,
+            Content::Table(_) => cache.table(block, width).map_or(0, |t| {
+                let rows = t.rows.get(1 + start.line..).unwrap_or(&[]);
+                rows.iter()
+                    .map(|r| r.cells.iter().map(Vec::len).max().unwrap_or(1))
+                    .sum()
+            }),
         };
     }
     n
@@ -625,7 +729,7 @@ mod tests {
             .iter()
             .filter_map(|p| match p {
                 Placed::Line { block, index, .. } => Some((*block, *index)),
-                Placed::Image { .. } => None,
+                _ => None,
             })
             .collect()
     }
@@ -641,7 +745,7 @@ mod tests {
             .iter()
             .map(|b| match &b.content {
                 Content::Text(p) => p.lines(Pt(160.0)).len(),
-                Content::Image { .. } => 0,
+                Content::Image { .. } | Content::Table(_) => 0,
             })
             .sum();
         let poured = pour_into(&blocks, &slots(10, 7.0), false);
@@ -769,5 +873,230 @@ mod tests {
         let left = lines_left(&mut cache, poured.end, Pt(160.0));
         assert!(placed > 0 && placed <= 10, "{placed}");
         assert_eq!(left + placed, total);
+    }
+
+    /// A cell of 9 pt text, set as `align` says.
+    fn cell(shaper: &mut Shaper, fonts: &FontSet, text: &str, align: Align) -> Prepared {
+        let face = fonts.find("serif", Default::default(), false).unwrap();
+        let style = RunStyle {
+            face,
+            size: Pt(9.0),
+            color: "black".into(),
+            link: None,
+            tracking: Pt::ZERO,
+        };
+        let input = ParagraphInput {
+            runs: vec![StyledRun {
+                text: text.to_string(),
+                style,
+            }],
+            label: None,
+            align,
+            hyphenate: false,
+            language: Language::French,
+            indent: Pt::ZERO,
+            balance: false,
+            letter_spacing: 0.02,
+        };
+        Prepared::new(shaper, &input)
+    }
+
+    /// A table block of a header and `rows` body rows, 11 pt rows, 0.5 pt rules, 6 pt gaps.
+    fn table(shaper: &mut Shaper, fonts: &FontSet, rows: usize) -> Block {
+        let aligns = [Align::Left, Align::Center, Align::Right];
+        let mut row = |texts: [&str; 3]| -> Vec<Prepared> {
+            texts
+                .iter()
+                .zip(aligns)
+                .map(|(t, a)| cell(shaper, fonts, t, a))
+                .collect()
+        };
+        let header = row(["Date", "Réunion", "Lieu"]);
+        let body: Vec<Vec<Prepared>> = (0..rows)
+            .map(|i| match i % 3 {
+                0 => row(["15 mai", "Comité syndical", "Arras"]),
+                1 => row(["28 juin", "Bureau élargi aux maires du territoire", "Lens"]),
+                _ => row(["12 septembre", "Conférence", "Béthune, salle des fêtes"]),
+            })
+            .collect();
+        let style = |w: f32| RowStyle {
+            leading: Pt(11.0),
+            rule: Some(("black".into(), Pt(w))),
+        };
+        Block {
+            content: Content::Table(Box::new(Table::new(
+                header,
+                body,
+                style(0.75),
+                style(0.5),
+                Pt(6.0),
+            ))),
+            leading: Pt(11.0),
+            space_before: Pt(6.0),
+            space_after: Pt(6.0),
+            keep_with_next: false,
+            grid: None,
+            style: 2,
+            space_between: None,
+        }
+    }
+
+    /// The table cells placed in a slot: (row, column, repeated).
+    fn cells_in(f: &Filled) -> Vec<(usize, usize, bool)> {
+        f.placed
+            .iter()
+            .filter_map(|p| match p {
+                Placed::Cell {
+                    row,
+                    column,
+                    repeated,
+                    ..
+                } => Some((*row, *column, *repeated)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn table_columns_fit_the_frame_in_order() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts, Language::French);
+        let block = table(&mut shaper, &fonts, 3);
+        let Content::Table(t) = &block.content else {
+            unreachable!()
+        };
+        for width in [90.0, 120.0, 135.0, 160.0, 240.0, 400.0] {
+            let set = t.set(Pt(width));
+            let total = set.width();
+            assert!(
+                (total.0 - width).abs() < 0.01,
+                "at {width} pt the table is {total:?} wide"
+            );
+            let mut right = Pt(-1.0);
+            for &(x, w) in &set.columns {
+                assert!(
+                    x > right && w.0 > 0.0,
+                    "columns overlap at {width} pt: {:?}",
+                    set.columns
+                );
+                right = x + w;
+            }
+            for row in &set.rows {
+                for (lines, &(_, w)) in row.cells.iter().zip(&set.columns) {
+                    for line in lines {
+                        let end = line
+                            .runs
+                            .iter()
+                            .map(|r| r.x + r.width)
+                            .fold(Pt::ZERO, Pt::max);
+                        assert!(
+                            line.overfull || end.0 <= w.0 + 0.01,
+                            "a line ends at {end:?} in a column {w:?} wide at {width} pt"
+                        );
+                    }
+                }
+            }
+        }
+        // Wide enough for every cell on one line: one line per row.
+        let wide = t.set(Pt(400.0));
+        assert!(wide
+            .rows
+            .iter()
+            .all(|r| r.cells.iter().all(|c| c.len() == 1)));
+        assert!((wide.rows[0].height.0 - 11.75).abs() < 1e-3);
+        // Narrow: the long cells break; no line sticks out until the words do not fit.
+        let narrow = t.set(Pt(135.0));
+
+        assert!(narrow
+            .rows
+            .iter()
+            .any(|r| r.cells.iter().any(|c| c.len() > 1)));
+        assert!(narrow
+            .rows
+            .iter()
+            .all(|r| r.cells.iter().flatten().all(|l| !l.overfull)));
+        // Too narrow for its words: they stick out, and no cell gets an empty line.
+        let squeezed = t.set(Pt(40.0));
+        assert!(squeezed
+            .rows
+            .iter()
+            .any(|r| r.cells.iter().flatten().any(|l| l.overfull)));
+        assert!(squeezed.rows.iter().all(|r| r
+            .cells
+            .iter()
+            .flatten()
+            .all(|l| l.runs.iter().any(|r| !r.glyphs.is_empty()))));
+    }
+
+    #[test]
+    fn a_table_splits_between_rows_with_its_header_repeated() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts, Language::French);
+        let blocks = vec![
+            para(&mut shaper, &fonts, 1, false),
+            table(&mut shaper, &fonts, 14),
+            para(&mut shaper, &fonts, 1, false),
+        ];
+        for height in [9.0, 10.0, 12.0, 15.0] {
+            let poured = pour_into(&blocks, &slots(20, height), false);
+            assert_eq!(poured.end.block, blocks.len(), "overset at {height} lines");
+            let mut body = Vec::new();
+            for (k, f) in poured.filled.iter().enumerate() {
+                let cells = cells_in(f);
+                if cells.is_empty() {
+                    continue;
+                }
+                let rows: Vec<usize> = cells.iter().map(|c| c.0).collect();
+                assert_eq!(rows[0], 0, "slot {k} does not start with the header");
+                assert!(
+                    rows.iter().any(|&r| r > 0),
+                    "the header stands alone in slot {k} at {height} lines"
+                );
+                let repeated = cells.iter().filter(|c| c.0 == 0).all(|c| c.2);
+                assert_eq!(repeated, !body.is_empty(), "slot {k}: repeated header flag");
+                for &(row, column, _) in &cells {
+                    if row > 0 && column == 0 && !body.contains(&row) {
+                        body.push(row);
+                    }
+                }
+                // Every cell of a row is in the slot that holds the row.
+                for &row in rows.iter().filter(|&&r| r > 0) {
+                    for column in 0..3 {
+                        assert!(cells.iter().any(|c| c.0 == row && c.1 == column));
+                    }
+                }
+                // Lines stay within the slot.
+                for p in &f.placed {
+                    if let Placed::Cell { baseline, .. } = p {
+                        assert!(baseline.0 <= f.slot.area.bottom().0, "slot {k} overflows");
+                    }
+                }
+            }
+            assert_eq!(
+                body,
+                (1..=14).collect::<Vec<_>>(),
+                "rows in order, each once"
+            );
+            let slots_with_table = poured
+                .filled
+                .iter()
+                .filter(|f| !cells_in(f).is_empty())
+                .count();
+            assert!(
+                slots_with_table > 1,
+                "the table should split at {height} lines"
+            );
+        }
+    }
+
+    #[test]
+    fn a_table_whose_rows_no_frame_holds_is_overset() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts, Language::French);
+        let blocks = vec![table(&mut shaper, &fonts, 3)];
+        // Room for the header but not for the header and a row.
+        let poured = pour_into(&blocks, &slots(6, 1.5), false);
+        assert_eq!(poured.end.block, 0);
+        assert!(poured.filled.iter().all(|f| f.placed.is_empty()));
     }
 }

@@ -45,6 +45,17 @@ pub enum Origin {
         /// Block index within the story.
         block: usize,
     },
+    /// A cell of the table that is block `block` of story `story`.
+    Cell {
+        /// Story index.
+        story: usize,
+        /// Block index within the story.
+        block: usize,
+        /// Row: 0 is the header, body rows count from 1.
+        row: usize,
+        /// Column.
+        column: usize,
+    },
 }
 
 /// Something drawn on a page.
@@ -727,6 +738,45 @@ fn frame_marks(
                         },
                     });
                 }
+                Placed::Cell {
+                    block,
+                    row,
+                    column,
+                    repeated,
+                    line,
+                    x,
+                    baseline,
+                    ..
+                } => {
+                    // A header repeated at the top of a continuation frame is
+                    // read once, where the table starts: here it is an artifact.
+                    let (runs, origin) = if *repeated {
+                        (without_links(&line.runs), Origin::Artifact)
+                    } else {
+                        let origin = Origin::Cell {
+                            story: *story,
+                            block: *block,
+                            row: *row,
+                            column: *column,
+                        };
+                        (line.runs.clone(), origin)
+                    };
+                    marks.push(Mark::Text {
+                        runs,
+                        x: area.x + *x,
+                        baseline: *baseline + shift,
+                        origin,
+                    });
+                }
+                Placed::Rule { rect, color, .. } => marks.push(Mark::Rect {
+                    rect: Rect {
+                        y: rect.y + shift,
+                        ..*rect
+                    },
+                    fill: Some(color.clone()),
+                    stroke: None,
+                    bleed: [false; 4],
+                }),
                 Placed::Image { block, rect } => {
                     let Role::Figure { image, alt } = &blocks.info[*block].role else {
                         continue;
@@ -750,29 +800,61 @@ fn frame_marks(
     Ok(())
 }
 
+/// Runs as an artifact shows them: with no link (the table's first header
+/// holds them).
+fn without_links(runs: &[LineRun]) -> Vec<LineRun> {
+    runs.iter()
+        .map(|r| match &r.style.link {
+            Some(_) => LineRun {
+                style: std::sync::Arc::new(crate::compose::RunStyle {
+                    link: None,
+                    ..(*r.style).clone()
+                }),
+                ..r.clone()
+            },
+            None => r.clone(),
+        })
+        .collect()
+}
+
 /// A heading's text as an outline title: one line, no forced breaks.
 fn bookmark_title(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Lines wider than their frame (a word too long to break): one warning per block.
+/// Lines wider than their frame or their table column (a word too long to
+/// break), and words broken by force: one warning per block.
 fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut reported = Vec::new();
     for f in filled {
         for placed in &f.placed {
-            let Placed::Line { block, line, .. } = placed else {
-                continue;
+            let (block, line, room, row) = match placed {
+                Placed::Line { block, line, .. } => (*block, line, f.slot.area.w, None),
+                Placed::Cell {
+                    block,
+                    line,
+                    width,
+                    row,
+                    ..
+                } => (*block, line, *width, Some(*row)),
+                _ => continue,
             };
-            let right = line
-                .runs
-                .iter()
-                .map(|r| r.x + r.width)
-                .fold(Pt::ZERO, Pt::max);
-            let over = right - f.slot.area.w;
-            if line.forced && !reported.contains(block) {
-                reported.push(*block);
-                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+            if !(line.overfull || line.forced) || reported.contains(&block) {
+                continue;
+            }
+            reported.push(block);
+            let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+            let info = &blocks.info[block];
+            let md_line = match (&info.role, row) {
+                (Role::Table { row_lines, .. }, Some(r)) => {
+                    row_lines.get(r).copied().unwrap_or(info.line)
+                }
+                _ => info.line,
+            };
+            let advice = if line.overfull {
+                overfull_advice(line, room, &text, row.is_some())
+            } else {
                 let end: String = text
                     .trim_end_matches(['\u{AD}', '\u{2010}', '-'])
                     .chars()
@@ -782,27 +864,41 @@ fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -
                     .into_iter()
                     .rev()
                     .collect();
-                out.push(Finding::warning(format!(
-                    "{}: story `{story}`, Markdown line {}: a word too long for its column is broken by force (« …{end} »); shorten it, or give it a hyphen or a space where it may break",
-                    issue_file.display(),
-                    blocks.info[*block].line,
-                )));
-            }
-            if line.overfull && !reported.contains(block) {
-                reported.push(*block);
-                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
-                let start: String = text.chars().take(30).collect();
-                out.push(Finding::warning(format!(
-                    "{}: story `{story}`, Markdown line {}: a line sticks out of its frame by {:.1} mm (« {start}… »); \
-                     a word too long for the column: shorten it or give it a hyphen",
-                    issue_file.display(),
-                    blocks.info[*block].line,
-                    over.to_mm().0
-                )));
-            }
+                format!(
+                    "a word too long for its column is broken by force (« …{end} »); shorten it, \
+                     or give it a hyphen or a space where it may break"
+                )
+            };
+            out.push(Finding::warning(format!(
+                "{}: story `{story}`, Markdown line {md_line}: {advice}",
+                issue_file.display(),
+            )));
         }
     }
     out
+}
+
+/// What to say of a line that sticks out of its room (a frame or a table column).
+fn overfull_advice(line: &crate::compose::Line, room: Pt, text: &str, in_table: bool) -> String {
+    let right = line
+        .runs
+        .iter()
+        .map(|r| r.x + r.width)
+        .fold(Pt::ZERO, Pt::max);
+    let over = (right - room).to_mm().0;
+    let start: String = text.chars().take(30).collect();
+    if in_table {
+        format!(
+            "a line of a table cell sticks out of its column by {over:.1} mm (« {start}… »); \
+             the table is too wide for its frame: shorten its longest words, give them a hyphen, \
+             or use fewer columns"
+        )
+    } else {
+        format!(
+            "a line sticks out of its frame by {over:.1} mm (« {start}… »); \
+             a word too long for the column: shorten it or give it a hyphen"
+        )
+    }
 }
 
 /// The sides of a rectangle that run into the bleed: those on the trim edge, if it bleeds.

@@ -320,9 +320,12 @@ pub fn page_has_text(stories: &[PlacedStory], page: usize) -> bool {
     stories.iter().any(|s| {
         s.filled.iter().any(|f| {
             f.slot.page == page
-                && f.placed
-                    .iter()
-                    .any(|p| matches!(p, Placed::Line { .. } | Placed::Image { .. }))
+                && f.placed.iter().any(|p| {
+                    matches!(
+                        p,
+                        Placed::Line { .. } | Placed::Image { .. } | Placed::Cell { .. }
+                    )
+                })
         })
     })
 }

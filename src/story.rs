@@ -4,12 +4,12 @@
 use crate::compose::shape::Shaper;
 use crate::compose::{ParagraphInput, Prepared, RunStyle, StyledRun};
 use crate::error::{Error, Problem, Result};
-use crate::flow::{Block, Content};
+use crate::flow::{Block, Content, RowStyle, Table};
 use crate::fonts::FontSet;
 use crate::images::ImageId;
 use crate::model::language::Language;
-use crate::model::layout::{ElementStyles, Layout, ParagraphStyle, Weight};
-use crate::model::markdown::{self, BlockKind};
+use crate::model::layout::{Align, ElementStyles, Layout, ParagraphStyle, Weight};
+use crate::model::markdown::{self, BlockKind, ColumnAlign, Span};
 use crate::report::{Edition, Finding};
 use std::path::Path;
 
@@ -30,6 +30,13 @@ pub enum Role {
         image: ImageId,
         /// Alternative text, read out by screen readers; `None` for a decorative image.
         alt: Option<String>,
+    },
+    /// A table.
+    Table {
+        /// How many columns it has.
+        columns: usize,
+        /// The Markdown line of each row, the header's first.
+        row_lines: Vec<usize>,
     },
 }
 
@@ -199,7 +206,10 @@ pub fn build(
                 u.line, u.what
             ))
             .at(format!("stories[{story}]"))
-            .hint("use paragraphs, headings, emphasis, links, lists, block quotes and images only"),
+            .hint(u.hint.unwrap_or_else(|| {
+                "use paragraphs, headings, emphasis, links, lists, block quotes, tables and images only"
+                    .into()
+            })),
         )
     })?;
     let mut out = Story {
@@ -225,6 +235,12 @@ pub fn build(
         }
         let mut image_aspect = 1.0;
         let (element, role) = match &block.kind {
+            BlockKind::Table(table) => {
+                let (b, info) = table_block(story, table, elements, styles, shaper, findings)?;
+                out.blocks.push(b);
+                out.info.push(info);
+                continue;
+            }
             BlockKind::Paragraph => (("paragraph", &elements.paragraph), Role::Paragraph),
             BlockKind::Heading(1) => (("heading1", &elements.heading1), Role::Heading(1)),
             BlockKind::Heading(2) => (("heading2", &elements.heading2), Role::Heading(2)),
@@ -256,46 +272,12 @@ pub fn build(
                 (("image", &elements.image), Role::Figure { image, alt })
             }
         };
-        let style_name = element.1.as_deref().ok_or_else(|| {
-            Error::input(
-                Problem::new(format!(
-                    "story `{story}` has a {} (Markdown line {}) but the layout gives no style for it",
-                    element.0.replace('_', " "),
-                    block.line
-                ))
-                .in_file(styles.layout_file)
-                .at(format!("chains.{story}.styles.{}", element.0))
-                .hint("name a paragraph style for this element in the chain or in `element_styles`"),
-            )
-        })?;
-        let used_at = format!("chains.{story}.styles.{}", element.0);
-        let pstyle = styles.paragraph(style_name, &used_at)?;
+        let (style_name, pstyle) = element_style(story, element, block.line, styles)?;
         let content = match &role {
             Role::Figure { .. } => Content::Image {
                 aspect: image_aspect,
             },
             _ => {
-                let mut runs = Vec::with_capacity(block.spans.len());
-                for span in &block.spans {
-                    let text = if pstyle.uppercase {
-                        span.text.to_uppercase()
-                    } else {
-                        span.text.clone()
-                    };
-                    // Bare addresses (« osons-nos-talents.fr », an e-mail) become links.
-                    for (piece, auto) in autolinks(&text, span.link.is_none()) {
-                        let link = span.link.as_deref().or(auto.as_deref());
-                        let style = styles
-                            .run(pstyle, style_name, span.italic, span.strong, link)
-                            .map_err(|e| {
-                                e.at(format!("stories[{story}] (Markdown line {})", block.line))
-                            })?;
-                        runs.push(StyledRun {
-                            text: piece.to_string(),
-                            style,
-                        });
-                    }
-                }
                 let label = match (&role, &pstyle.label) {
                     (Role::ListItem(number), Some(template)) => {
                         let text = template
@@ -307,57 +289,30 @@ pub fn build(
                     }
                     _ => None,
                 };
-                let input = ParagraphInput {
-                    runs,
-                    label,
+                let text = TextStyle {
+                    name: style_name,
+                    style: pstyle,
                     align: pstyle.align,
-                    hyphenate: pstyle.hyphenate,
-                    language: styles.language,
-                    indent: pstyle.indent_pt,
-                    balance: pstyle.balance,
-                    letter_spacing: pstyle.letter_spacing_pct / 100.0,
                 };
-                let prepared = Prepared::new(shaper, &input);
-                for m in &prepared.missing {
-                    let column = prepared
-                        .text()
-                        .char_indices()
-                        .take_while(|(i, _)| *i < m.offset)
-                        .count()
-                        + 1;
-                    findings.push(Finding::error(format!(
-                        "story `{story}`, Markdown line {}, character {column} of the paragraph: the font of style \
-                         `{style_name}` has no glyph for « {} » (U+{:04X}); replace the character or give the style \
-                         a font that has it",
-                        block.line, m.character, m.character as u32
-                    )));
-                }
+                let prepared =
+                    compose_spans(&block.spans, label, &text, styles, shaper).map_err(|e| {
+                        e.at(format!("stories[{story}] (Markdown line {})", block.line))
+                    })?;
+                let at = Place {
+                    story,
+                    line: block.line,
+                    what: "the paragraph",
+                };
+                report_missing(&prepared, &at, style_name, findings);
                 Content::Text(Box::new(prepared))
             }
         };
         let text = match &content {
             Content::Text(p) => p.text().to_string(),
-            Content::Image { .. } => String::new(),
+            Content::Image { .. } | Content::Table(_) => String::new(),
         };
-        out.blocks.push(Block {
-            content,
-            leading: pstyle.leading_pt,
-            space_before: pstyle.space_before_pt,
-            space_after: pstyle.space_after_pt,
-            keep_with_next: pstyle.keep_with_next,
-            grid: if pstyle.grid {
-                styles.layout.baseline_grid_pt
-            } else {
-                None
-            },
-            style: styles
-                .layout
-                .paragraph_styles
-                .keys()
-                .position(|k| k == style_name)
-                .unwrap_or(usize::MAX),
-            space_between: pstyle.space_between_pt,
-        });
+        out.blocks
+            .push(flow_block(content, style_name, pstyle, styles));
         out.info.push(BlockInfo {
             role,
             text,
@@ -366,6 +321,218 @@ pub fn build(
         });
     }
     Ok(out)
+}
+
+/// The paragraph style the chain (or the layout) gives an element — its
+/// name in `element_styles` and the style it names, if any — with an error
+/// naming the story's Markdown line when there is none.
+fn element_style<'s>(
+    story: &str,
+    (element, name): (&str, &'s Option<String>),
+    line: usize,
+    styles: &'s Styles,
+) -> Result<(&'s str, &'s ParagraphStyle)> {
+    let style_name = name.as_deref().ok_or_else(|| {
+        Error::input(
+            Problem::new(format!(
+                "story `{story}` has a {} (Markdown line {line}) but the layout gives no style for it",
+                element.replace('_', " "),
+            ))
+            .in_file(styles.layout_file)
+            .at(format!("chains.{story}.styles.{element}"))
+            .hint("name a paragraph style for this element in the chain or in `element_styles`"),
+        )
+    })?;
+    let used_at = format!("chains.{story}.styles.{element}");
+    Ok((style_name, styles.paragraph(style_name, &used_at)?))
+}
+
+/// A paragraph style as a block of text takes it: its name, the style, and
+/// the alignment it is set with (a table column's may differ from the style's).
+struct TextStyle<'s> {
+    name: &'s str,
+    style: &'s ParagraphStyle,
+    align: Align,
+}
+
+/// Where a composed text comes from, for messages.
+struct Place<'a> {
+    story: &'a str,
+    line: usize,
+    what: &'a str,
+}
+
+/// Composes spans (a paragraph's, a cell's) in a style, after a list label if any.
+fn compose_spans(
+    spans: &[Span],
+    label: Option<StyledRun>,
+    text: &TextStyle,
+    styles: &Styles,
+    shaper: &mut Shaper,
+) -> Result<Prepared> {
+    let pstyle = text.style;
+    let mut runs = Vec::with_capacity(spans.len());
+    for span in spans {
+        let t = if pstyle.uppercase {
+            span.text.to_uppercase()
+        } else {
+            span.text.clone()
+        };
+        // Bare addresses (« osons-nos-talents.fr », an e-mail) become links.
+        for (piece, auto) in autolinks(&t, span.link.is_none()) {
+            let link = span.link.as_deref().or(auto.as_deref());
+            let style = styles.run(pstyle, text.name, span.italic, span.strong, link)?;
+            runs.push(StyledRun {
+                text: piece.to_string(),
+                style,
+            });
+        }
+    }
+    let input = ParagraphInput {
+        runs,
+        label,
+        align: text.align,
+        hyphenate: pstyle.hyphenate,
+        language: styles.language,
+        indent: pstyle.indent_pt,
+        balance: pstyle.balance,
+        letter_spacing: pstyle.letter_spacing_pct / 100.0,
+    };
+    Ok(Prepared::new(shaper, &input))
+}
+
+/// An error for each character of a composed text that its style's font lacks.
+fn report_missing(prepared: &Prepared, at: &Place, style_name: &str, findings: &mut Vec<Finding>) {
+    for m in &prepared.missing {
+        let column = prepared
+            .text()
+            .char_indices()
+            .take_while(|(i, _)| *i < m.offset)
+            .count()
+            + 1;
+        findings.push(Finding::error(format!(
+            "story `{}`, Markdown line {}, character {column} of {}: the font of style \
+             `{style_name}` has no glyph for « {} » (U+{:04X}); replace the character or give the style \
+             a font that has it",
+            at.story, at.line, at.what, m.character, m.character as u32
+        )));
+    }
+}
+
+/// A block of the flow holding `content`, spaced as its paragraph style says.
+fn flow_block(
+    content: Content,
+    style_name: &str,
+    pstyle: &ParagraphStyle,
+    styles: &Styles,
+) -> Block {
+    Block {
+        content,
+        leading: pstyle.leading_pt,
+        space_before: pstyle.space_before_pt,
+        space_after: pstyle.space_after_pt,
+        keep_with_next: pstyle.keep_with_next,
+        grid: if pstyle.grid {
+            styles.layout.baseline_grid_pt
+        } else {
+            None
+        },
+        style: styles
+            .layout
+            .paragraph_styles
+            .keys()
+            .position(|k| k == style_name)
+            .unwrap_or(usize::MAX),
+        space_between: pstyle.space_between_pt,
+    }
+}
+
+/// A table's block: every cell composed in the header's or the body's style
+/// with its column's alignment; the table spaced as the body cells' style says.
+fn table_block(
+    story: &str,
+    table: &markdown::Table,
+    elements: &ElementStyles,
+    styles: &Styles,
+    shaper: &mut Shaper,
+    findings: &mut Vec<Finding>,
+) -> Result<(Block, BlockInfo)> {
+    let line = table.header.line;
+    let header = element_style(
+        story,
+        ("table_header", &elements.table_header),
+        line,
+        styles,
+    )?;
+    let body = element_style(story, ("table_cell", &elements.table_cell), line, styles)?;
+    let mut rows: Vec<Vec<Prepared>> = Vec::with_capacity(table.rows.len() + 1);
+    for (r, row) in table.all_rows().enumerate() {
+        let (name, style) = if r == 0 { header } else { body };
+        let mut cells = Vec::with_capacity(row.cells.len());
+        for (c, (spans, column)) in row.cells.iter().zip(&table.columns).enumerate() {
+            let text = TextStyle {
+                name,
+                style,
+                align: cell_align(*column, style.align),
+            };
+            let prepared = compose_spans(spans, None, &text, styles, shaper)
+                .map_err(|e| e.at(format!("stories[{story}] (Markdown line {})", row.line)))?;
+            let what = format!("the table cell in column {}", c + 1);
+            let at = Place {
+                story,
+                line: row.line,
+                what: &what,
+            };
+            report_missing(&prepared, &at, name, findings);
+            cells.push(prepared);
+        }
+        rows.push(cells);
+    }
+    let text = rows
+        .iter()
+        .map(|row| row.iter().map(|p| p.text()).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let row_style = |style: &ParagraphStyle| RowStyle {
+        leading: style.leading_pt,
+        rule: style
+            .rule_below
+            .as_ref()
+            .map(|r| (r.color.clone(), r.width_pt)),
+    };
+    let gap = body.1.column_gap_pt.unwrap_or(body.1.size_pt);
+    let header_cells = if rows.is_empty() {
+        Vec::new()
+    } else {
+        rows.remove(0)
+    };
+    let content = Content::Table(Box::new(Table::new(
+        header_cells,
+        rows,
+        row_style(header.1),
+        row_style(body.1),
+        gap,
+    )));
+    let info = BlockInfo {
+        role: Role::Table {
+            columns: table.columns.len(),
+            row_lines: table.all_rows().map(|r| r.line).collect(),
+        },
+        text,
+        style: body.0.to_string(),
+        line,
+    };
+    Ok((flow_block(content, body.0, body.1, styles), info))
+}
+
+/// How a table cell's lines are set: as its column's `|---|` line says, or
+/// else as its style says, but flush left rather than justified.
+fn cell_align(column: ColumnAlign, style: Align) -> Align {
+    match (column, style) {
+        (ColumnAlign::Left, _) | (ColumnAlign::None, Align::Justify | Align::Left) => Align::Left,
+        (ColumnAlign::Center, _) | (ColumnAlign::None, Align::Center) => Align::Center,
+        (ColumnAlign::Right, _) | (ColumnAlign::None, Align::Right) => Align::Right,
+    }
 }
 
 /// Splits text around the URLs and e-mail addresses it holds (when `find` is

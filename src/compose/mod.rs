@@ -273,6 +273,19 @@ impl Prepared {
         self.lines_from(0, width, None)
     }
 
+    /// The natural width of its widest line when set `width` wide, its indent
+    /// included: at a tiny width, its widest unbreakable word; at a huge one,
+    /// the whole paragraph on one line.
+    pub fn widest_line(&self, width: Pt) -> Pt {
+        self.lines(width)
+            .iter()
+            .map(|l| {
+                let text = l.runs.iter().filter(|r| !r.label);
+                self.indent + text.fold(Pt::ZERO, |w, r| w + r.width)
+            })
+            .fold(Pt::ZERO, Pt::max)
+    }
+
     /// Breaks a balanced paragraph at the narrowest width that keeps its line
     /// count, so that its last line is not a short stub (« … du Forum / Énergie »).
     fn balanced(&self, first: usize, width: Pt, unhyphenated: Option<usize>) -> Vec<Line> {

@@ -223,6 +223,10 @@ pub struct ParagraphStyle {
     /// Draw a bar of this swatch along the frame's left edge, beside the
     /// paragraph (a caption's bar; give the style an `indent_pt` to clear it).
     pub rule_left: Option<String>,
+    /// A rule drawn under each table row whose cells take this style, across the table.
+    pub rule_below: Option<StrokeSpec>,
+    /// Space between table columns, read from the body cells' style; one em of it if absent.
+    pub column_gap_pt: Option<Pt>,
 }
 
 fn default_color() -> String {
@@ -259,6 +263,10 @@ pub struct ElementStyles {
     pub quote: Option<String>,
     /// A paragraph made of an image only.
     pub image: Option<String>,
+    /// The cells of a table's header row.
+    pub table_header: Option<String>,
+    /// The cells of a table's body rows (their style also spaces the table and its columns).
+    pub table_cell: Option<String>,
 }
 
 impl ElementStyles {
@@ -274,6 +282,8 @@ impl ElementStyles {
             numbered_item: pick(&self.numbered_item, &fallback.numbered_item),
             quote: pick(&self.quote, &fallback.quote),
             image: pick(&self.image, &fallback.image),
+            table_header: pick(&self.table_header, &fallback.table_header),
+            table_cell: pick(&self.table_cell, &fallback.table_cell),
         }
     }
 }
@@ -639,6 +649,7 @@ impl Layout {
             if let Some(c) = &st.rule_left {
                 swatch(c, format!("paragraph_styles.{name}.rule_left"))?;
             }
+            check_table_fields(name, st, &swatch)?;
             if !self.fonts.contains_key(&st.font) {
                 return Err(Problem::new(format!("no font family named `{}`", st.font))
                     .at(format!("paragraph_styles.{name}.font"))
@@ -676,6 +687,36 @@ impl Layout {
         }
         Ok(())
     }
+}
+
+/// Checks a style's table fields: its rule's swatch (with `swatch`) and
+/// width, and its column gap.
+fn check_table_fields(
+    name: &str,
+    st: &ParagraphStyle,
+    swatch: &dyn Fn(&str, String) -> Result<(), crate::error::Problem>,
+) -> Result<(), crate::error::Problem> {
+    use crate::error::Problem;
+    if let Some(rule) = &st.rule_below {
+        let at = format!("paragraph_styles.{name}.rule_below");
+        swatch(&rule.color, format!("{at}.color"))?;
+        if !(rule.width_pt.0.is_finite() && rule.width_pt.0 > 0.0) {
+            return Err(Problem::new("a rule's width must be positive")
+                .at(format!("{at}.width_pt"))
+                .hint("give it a width in points, such as 0.5"));
+        }
+    }
+    if st
+        .column_gap_pt
+        .is_some_and(|g| !(g.0.is_finite() && g.0 >= 0.0))
+    {
+        return Err(
+            Problem::new("the space between table columns cannot be negative")
+                .at(format!("paragraph_styles.{name}.column_gap_pt"))
+                .hint("give it in points, such as 8, or 0 for columns that touch"),
+        );
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,10 +2,10 @@
 //!
 //! Supported: paragraphs, headings, emphasis, strong, links, ordered and
 //! unordered lists, block quotes (captions), hard line breaks, images standing
-//! alone in a paragraph, HTML comments (ignored as notes to the editor).
-//! Anything else is refused rather than silently dropped.
+//! alone in a paragraph, pipe tables, HTML comments (ignored as notes to the
+//! editor). Anything else is refused rather than silently dropped.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
 /// What kind of block a paragraph of the story is.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +30,51 @@ pub enum BlockKind {
         /// Its title: `decorative` marks an image that has no alternative text.
         title: String,
     },
+    /// A pipe table (the block's own spans are empty: the text is in the cells).
+    Table(Table),
+}
+
+/// How the cells of a table column are aligned, as its `|---|` line says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnAlign {
+    /// No colon: the column takes its paragraph style's alignment.
+    None,
+    /// `:---`.
+    Left,
+    /// `:---:`.
+    Center,
+    /// `---:`.
+    Right,
+}
+
+/// A table cell's text.
+pub type Cell = Vec<Span>;
+
+/// A row of a table: one cell per column.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Row {
+    /// Its cells, one per column (a row typed with fewer has empty ones at its end).
+    pub cells: Vec<Cell>,
+    /// Its line in the Markdown source (1-based).
+    pub line: usize,
+}
+
+/// A pipe table: a header row, body rows, and each column's alignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Each column's alignment; there are as many columns as header cells.
+    pub columns: Vec<ColumnAlign>,
+    /// The header row.
+    pub header: Row,
+    /// The body rows.
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// Every row, the header first.
+    pub fn all_rows(&self) -> impl Iterator<Item = &Row> {
+        std::iter::once(&self.header).chain(&self.rows)
+    }
 }
 
 /// A run of text with one set of character attributes.
@@ -57,10 +102,28 @@ pub struct Block {
 }
 
 impl Block {
-    /// The block's plain text.
+    /// The block's plain text (a table's: its cells, a row per line).
     pub fn text(&self) -> String {
-        self.spans.iter().map(|s| s.text.as_str()).collect()
+        match &self.kind {
+            BlockKind::Table(t) => t
+                .all_rows()
+                .map(|r| {
+                    r.cells
+                        .iter()
+                        .map(|c| spans_text(c))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+            _ => spans_text(&self.spans),
+        }
     }
+}
+
+/// The plain text of some spans.
+pub fn spans_text(spans: &[Span]) -> String {
+    spans.iter().map(|s| s.text.as_str()).collect()
 }
 
 /// A Markdown construct maquette does not lay out, with the line it is on.
@@ -70,6 +133,114 @@ pub struct Unsupported {
     pub what: String,
     /// Its line in the Markdown source (1-based).
     pub line: usize,
+    /// What to do about it, when there is more to say than « use what maquette lays out ».
+    pub hint: Option<String>,
+}
+
+impl Unsupported {
+    /// The construct `what` on line `line`.
+    fn new(what: impl Into<String>, line: usize) -> Unsupported {
+        Unsupported {
+            what: what.into(),
+            line,
+            hint: None,
+        }
+    }
+
+    /// The same, with what to do about it.
+    fn hint(self, hint: impl Into<String>) -> Unsupported {
+        Unsupported {
+            hint: Some(hint.into()),
+            ..self
+        }
+    }
+}
+
+/// A table being read: the table so far, the row being read and where its text ends.
+struct TableState {
+    table: Table,
+    row: Row,
+    /// Where the row's source ends, and where its last cell read ends.
+    row_end: usize,
+    cell_end: usize,
+}
+
+impl ColumnAlign {
+    /// The alignment pulldown-cmark read from the `|---|` line.
+    fn of(a: &Alignment) -> ColumnAlign {
+        match a {
+            Alignment::None => ColumnAlign::None,
+            Alignment::Left => ColumnAlign::Left,
+            Alignment::Center => ColumnAlign::Center,
+            Alignment::Right => ColumnAlign::Right,
+        }
+    }
+}
+
+/// Whether the source of a row holds cells after the last one the table
+/// kept (pulldown-cmark drops cells beyond the header's count): anything but
+/// the closing `|` and spaces between the end of that cell and the end of the row.
+fn has_extra_cells(source: &str, cell_end: usize, row_end: usize) -> bool {
+    let rest = source.get(cell_end..row_end).unwrap_or("").trim();
+    !rest.strip_prefix('|').unwrap_or(rest).trim().is_empty()
+}
+
+impl TableState {
+    /// A table with these column alignments, no row read yet.
+    fn new(alignments: &[Alignment]) -> TableState {
+        TableState {
+            table: Table {
+                columns: alignments.iter().map(ColumnAlign::of).collect(),
+                header: Row::default(),
+                rows: Vec::new(),
+            },
+            row: Row::default(),
+            row_end: 0,
+            cell_end: 0,
+        }
+    }
+
+    /// Starts a row on Markdown line `line`, whose source ends at `end`.
+    fn start_row(&mut self, line: usize, end: usize) {
+        self.row = Row {
+            cells: Vec::new(),
+            line,
+        };
+        self.row_end = end;
+        self.cell_end = end;
+    }
+
+    /// Ends a cell (the block its text was read into), whose source ends at `end`.
+    fn end_cell(&mut self, cell: Option<Block>, end: usize) {
+        self.row
+            .cells
+            .push(cell.map(|b| b.spans).unwrap_or_default());
+        self.cell_end = end;
+    }
+
+    /// Ends the header row or a body row. A row with more cells than the
+    /// header is an error; one with fewer gets empty cells.
+    fn end_row(&mut self, source: &str, header: bool) -> Result<(), Unsupported> {
+        let columns = self.table.columns.len();
+        if self.row.cells.len() > columns || has_extra_cells(source, self.cell_end, self.row_end) {
+            return Err(Unsupported::new(
+                format!("a table row with more cells than the table's {columns} columns"),
+                self.row.line,
+            )
+            .hint(
+                "give every row at most as many cells as the header: add a column to the header \
+                 and to its `|---|` line, or move the extra text into another cell",
+            ));
+        }
+        let mut row = std::mem::take(&mut self.row);
+        row.cells.resize(columns, Vec::new());
+        if header {
+            self.table.header = row;
+        } else {
+            self.table.rows.push(row);
+        }
+        Ok(())
+    }
 }
 
 /// Parses a story's Markdown into blocks.
@@ -83,6 +254,7 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
     let mut lists: Vec<Option<u64>> = Vec::new();
     let mut quote_depth = 0u32;
     let mut image: Option<(String, String, String)> = None;
+    let mut table: Option<TableState> = None;
 
     let push_text = |current: &mut Option<Block>,
                      text: &str,
@@ -106,7 +278,7 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
         }
     };
 
-    for (event, range) in Parser::new_ext(source, Options::empty()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(source, Options::ENABLE_TABLES).into_offset_iter() {
         let line = line_of(range.start);
         match event {
             Event::Start(Tag::Paragraph) => {
@@ -184,17 +356,20 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             }) => image = Some((dest_url.to_string(), String::new(), title.to_string())),
             Event::End(TagEnd::Image) => {
                 let (src, alt, title) = image.take().unwrap_or_default();
+                if table.is_some() {
+                    return Err(Unsupported::new("an image in a table cell", line).hint(
+                        "put the image in a paragraph of its own, before or after the table",
+                    ));
+                }
                 match current.as_mut() {
                     Some(b) if b.spans.is_empty() && b.kind == BlockKind::Paragraph => {
                         b.kind = BlockKind::Image { src, alt, title };
                     }
                     _ => {
-                        return Err(Unsupported {
-                            what:
-                                "an image inside a line of text (put it in a paragraph of its own)"
-                                    .into(),
+                        return Err(Unsupported::new(
+                            "an image inside a line of text (put it in a paragraph of its own)",
                             line,
-                        })
+                        ))
                     }
                 }
             }
@@ -202,10 +377,10 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                 if let Some((_, alt, _)) = image.as_mut() {
                     alt.push_str(&text);
                 } else if matches!(&current, Some(b) if matches!(b.kind, BlockKind::Image { .. })) {
-                    return Err(Unsupported {
-                        what: "text after an image in the same paragraph".into(),
+                    return Err(Unsupported::new(
+                        "text after an image in the same paragraph",
                         line,
-                    });
+                    ));
                 } else {
                     push_text(&mut current, &text, italic, strong, &link);
                 }
@@ -215,30 +390,55 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             Event::Html(html) | Event::InlineHtml(html) => {
                 let t = html.trim();
                 if !(t.is_empty() || t.starts_with("<!--") && t.ends_with("-->")) {
-                    return Err(Unsupported {
-                        what: format!("HTML (`{}`)", t.lines().next().unwrap_or("")),
+                    return Err(Unsupported::new(
+                        format!("HTML (`{}`)", t.lines().next().unwrap_or("")),
                         line,
+                    ));
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => return Err(Unsupported::new("a code block", line)),
+            Event::Start(Tag::Table(alignments)) => {
+                if !lists.is_empty() || quote_depth > 0 {
+                    return Err(Unsupported::new("a table inside a list or a block quote", line)
+                        .hint("put the table on its own, after a blank line, outside lists and quotes"));
+                }
+                if let Some(b) = current.take().filter(|b| !b.spans.is_empty()) {
+                    blocks.push(b);
+                }
+                table = Some(TableState::new(&alignments));
+            }
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                if let Some(t) = table.as_mut() {
+                    t.start_row(line, range.end);
+                }
+            }
+            Event::Start(Tag::TableCell) => {
+                current = Some(Block {
+                    kind: BlockKind::Paragraph,
+                    spans: Vec::new(),
+                    line,
+                })
+            }
+            Event::End(TagEnd::TableCell) => {
+                if let Some(t) = table.as_mut() {
+                    t.end_cell(current.take(), range.end);
+                }
+            }
+            Event::End(end @ (TagEnd::TableHead | TagEnd::TableRow)) => {
+                if let Some(t) = table.as_mut() {
+                    t.end_row(source, end == TagEnd::TableHead)?;
+                }
+            }
+            Event::End(TagEnd::Table) => {
+                if let Some(t) = table.take() {
+                    blocks.push(Block {
+                        line: t.table.header.line,
+                        kind: BlockKind::Table(t.table),
+                        spans: Vec::new(),
                     });
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => {
-                return Err(Unsupported {
-                    what: "a code block".into(),
-                    line,
-                })
-            }
-            Event::Start(Tag::Table(_)) => {
-                return Err(Unsupported {
-                    what: "a table".into(),
-                    line,
-                })
-            }
-            Event::Rule => {
-                return Err(Unsupported {
-                    what: "a horizontal rule".into(),
-                    line,
-                })
-            }
+            Event::Rule => return Err(Unsupported::new("a horizontal rule", line)),
             _ => {}
         }
     }
@@ -288,5 +488,102 @@ mod tests {
     fn refuses_what_it_cannot_lay_out() {
         assert_eq!(parse("texte\n\n```\ncode\n```\n").unwrap_err().line, 3);
         assert!(parse("a <b>gras</b>").is_err());
+        assert!(parse("- un\n\n  | a | b |\n  |---|---|\n  | 1 | 2 |\n").is_err());
+        assert!(parse("| a | b |\n|---|---|\n| ![x](p.png) | 2 |\n").is_err());
+    }
+
+    /// The table of `md`, the only block it holds.
+    fn table_of(md: &str) -> Table {
+        let blocks = parse(md).unwrap();
+        assert_eq!(blocks.len(), 1, "{blocks:?}");
+        match &blocks[0].kind {
+            BlockKind::Table(t) => t.clone(),
+            other => panic!("not a table: {other:?}"),
+        }
+    }
+
+    /// The plain text of each cell of a row.
+    fn texts(row: &Row) -> Vec<String> {
+        row.cells.iter().map(|c| spans_text(c)).collect()
+    }
+
+    #[test]
+    fn pipe_tables_with_header_rows_and_inline_styles() {
+        let md = "Avant.\n\n| Date | Réunion | Lieu |\n|------|---------|------|\n\
+                  | 15 mai | *Comité* syndical | [Arras](https://arras.fr) |\n\
+                  | 28 juin | **Bureau** | Lens |\n\nAprès.\n";
+        let blocks = parse(md).unwrap();
+        assert_eq!(blocks.len(), 3, "{blocks:?}");
+        assert_eq!(blocks[0].text(), "Avant.");
+        assert_eq!(blocks[2].text(), "Après.");
+        let BlockKind::Table(t) = &blocks[1].kind else {
+            panic!("not a table: {:?}", blocks[1].kind);
+        };
+        assert_eq!(blocks[1].line, 3);
+        assert_eq!(texts(&t.header), ["Date", "Réunion", "Lieu"]);
+        assert_eq!(t.header.line, 3);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(texts(&t.rows[0]), ["15 mai", "Comité syndical", "Arras"]);
+        assert_eq!((t.rows[0].line, t.rows[1].line), (5, 6));
+        let cell = &t.rows[0].cells[1];
+        assert!(cell[0].italic && cell[0].text == "Comité" && !cell[1].italic);
+        assert!(t.rows[1].cells[1][0].strong);
+        assert_eq!(
+            t.rows[0].cells[2][0].link.as_deref(),
+            Some("https://arras.fr")
+        );
+        assert_eq!(
+            blocks[1].text(),
+            "Date Réunion Lieu\n15 mai Comité syndical Arras\n28 juin Bureau Lens"
+        );
+    }
+
+    #[test]
+    fn column_alignments() {
+        let t = table_of("| a | b | c | d |\n|---|:--|:-:|--:|\n| 1 | 2 | 3 | 4 |\n");
+        assert_eq!(
+            t.columns,
+            [
+                ColumnAlign::None,
+                ColumnAlign::Left,
+                ColumnAlign::Center,
+                ColumnAlign::Right
+            ]
+        );
+    }
+
+    #[test]
+    fn short_rows_get_empty_cells_and_headers_may_stand_alone() {
+        let t = table_of("a | b | c\n--|---|--\nun | deux\n| seul |\n");
+        assert_eq!(texts(&t.rows[0]), ["un", "deux", ""]);
+        assert_eq!(texts(&t.rows[1]), ["seul", "", ""]);
+        let t = table_of("| a | b |\n|---|---|\n");
+        assert!(t.rows.is_empty());
+        assert_eq!(texts(&t.header), ["a", "b"]);
+    }
+
+    #[test]
+    fn escaped_pipes_stay_in_their_cell() {
+        let t = table_of("| a | b |\n|---|---|\n| x \\| y | z |\n");
+        assert_eq!(texts(&t.rows[0]), ["x | y", "z"]);
+    }
+
+    #[test]
+    fn extra_cells_are_an_error_naming_their_line() {
+        let md = "Texte.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n| 1 | 2 | 3 |\n";
+        let err = parse(md).unwrap_err();
+        assert_eq!(err.line, 6, "{err:?}");
+        assert!(err.what.contains("more cells"), "{err:?}");
+        assert!(err.hint.is_some());
+        // Even an empty extra cell, and without the closing pipe.
+        assert_eq!(
+            parse("| a | b |\n|---|---|\n| 1 | 2 | |\n")
+                .unwrap_err()
+                .line,
+            3
+        );
+        assert_eq!(parse("a | b\n--|--\n1 | 2 | 3\n").unwrap_err().line, 3);
+        // A closing pipe and trailing spaces are no extra cell.
+        assert!(parse("| a | b |  \n|---|---|\n| 1 | 2 |   \n").is_ok());
     }
 }

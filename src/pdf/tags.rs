@@ -2,13 +2,19 @@
 //! collected as it is drawn, page by page, and ordered as the issue reads —
 //! title, stories in the issue's order, each block as its role says. A frame's
 //! label (« Agenda », « Zoom sur ») heads its story as an H2, the story's own
-//! headings one level below; a caption goes into the figure before it.
+//! headings one level below; a caption goes into the figure before it; a
+//! table is Table > TR > TH (the header row, scoped to its column) or TD.
 
 use crate::pages::Origin;
 use crate::story::{BlockInfo, Role};
-use krilla::tagging::{Identifier, ListNumbering, Node, Tag, TagGroup, TagKind, TagTree};
+use krilla::tagging::{
+    Identifier, ListNumbering, Node, TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
+};
 use std::collections::HashMap;
 use std::num::NonZeroU16;
+
+/// Where the pieces of a block go: story, block, and the table cell (row, column) if any.
+type Key = (usize, usize, Option<(usize, usize)>);
 
 /// A piece of tagged content of a block.
 enum Piece {
@@ -35,7 +41,7 @@ pub enum Kind<'a> {
 pub struct Collector {
     front: Vec<(Front, Identifier)>,
     labels: HashMap<usize, (String, Vec<Identifier>)>,
-    blocks: HashMap<(usize, usize), Vec<Piece>>,
+    blocks: HashMap<Key, Vec<Piece>>,
 }
 
 /// What a piece of front matter is.
@@ -50,7 +56,7 @@ enum Front {
 
 /// A link waiting for its annotation: where its piece is.
 pub struct PendingLink {
-    key: (usize, usize),
+    key: Key,
     index: usize,
 }
 
@@ -76,20 +82,29 @@ impl Collector {
                 ids.push(id);
                 None
             }
-            Origin::Story { story, block } => {
-                let pieces = self.blocks.entry((story, block)).or_default();
-                let (piece, pending) = match kind {
-                    Kind::ListLabel => (Piece::Label(id), false),
-                    Kind::Link(uri) => (Piece::Link(id, uri.to_string(), None), true),
-                    Kind::Content => (Piece::Content(id), false),
-                };
-                pieces.push(piece);
-                pending.then(|| PendingLink {
-                    key: (story, block),
-                    index: pieces.len() - 1,
-                })
-            }
+            Origin::Story { story, block } => self.add_piece((story, block, None), id, kind),
+            Origin::Cell {
+                story,
+                block,
+                row,
+                column,
+            } => self.add_piece((story, block, Some((row, column))), id, kind),
         }
+    }
+
+    /// Records a piece of a block or a cell; returns where a link's annotation must go.
+    fn add_piece(&mut self, key: Key, id: Identifier, kind: Kind) -> Option<PendingLink> {
+        let pieces = self.blocks.entry(key).or_default();
+        let (piece, pending) = match kind {
+            Kind::ListLabel => (Piece::Label(id), false),
+            Kind::Link(uri) => (Piece::Link(id, uri.to_string(), None), true),
+            Kind::Content => (Piece::Content(id), false),
+        };
+        pieces.push(piece);
+        pending.then(|| PendingLink {
+            key,
+            index: pieces.len() - 1,
+        })
     }
 
     /// Records a drawn image with its alternative text.
@@ -153,7 +168,16 @@ impl Collector {
             let mut list: Option<TagGroup> = None;
             let mut figure: Option<TagGroup> = None;
             for (b, info) in blocks.iter().enumerate() {
-                let pieces = self.blocks.remove(&(s, b)).unwrap_or_default();
+                if let Role::Table { columns, row_lines } = &info.role {
+                    if let Some(table) = self.table(s, b, *columns, row_lines.len()) {
+                        for done in [list.take(), figure.take()].into_iter().flatten() {
+                            tree.push(done);
+                        }
+                        tree.push(table);
+                    }
+                    continue;
+                }
+                let pieces = self.blocks.remove(&(s, b, None)).unwrap_or_default();
                 if pieces.is_empty() {
                     continue;
                 }
@@ -192,7 +216,9 @@ impl Collector {
                         ));
                         continue;
                     }
-                    Role::Paragraph | Role::Caption | Role::ListItem(_) => Tag::P.into(),
+                    Role::Paragraph | Role::Caption | Role::ListItem(_) | Role::Table { .. } => {
+                        Tag::P.into()
+                    }
                 };
                 tree.push(TagGroup::with_children(kind, nodes(pieces)));
             }
@@ -201,6 +227,34 @@ impl Collector {
             }
         }
         tree
+    }
+}
+
+impl Collector {
+    /// The table that is block `block` of story `s`: a TR per row, a TH per
+    /// header cell (its scope the column), a TD per body cell, each with its
+    /// text; `None` if none of it was drawn.
+    fn table(&mut self, s: usize, b: usize, columns: usize, rows: usize) -> Option<TagGroup> {
+        let mut drawn = false;
+        let mut table = TagGroup::new(Tag::Table);
+        for r in 0..rows {
+            let mut tr = TagGroup::new(Tag::TR);
+            for c in 0..columns {
+                let pieces = self
+                    .blocks
+                    .remove(&(s, b, Some((r, c))))
+                    .unwrap_or_default();
+                drawn |= !pieces.is_empty();
+                let cell: TagKind = if r == 0 {
+                    Tag::TH(TableHeaderScope::Column).into()
+                } else {
+                    Tag::TD.into()
+                };
+                tr.push(TagGroup::with_children(cell, nodes(pieces)));
+            }
+            table.push(tr);
+        }
+        drawn.then_some(table)
     }
 }
 

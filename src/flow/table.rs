@@ -1,0 +1,329 @@
+//! Tables in the flow: column widths sized to the frame, each cell's lines
+//! set at its column's width, rows stacked with their rules, and how many
+//! rows fit in the room a frame has left.
+
+use super::{Placed, BASELINE_RATIO};
+use crate::compose::{Line, Prepared};
+use crate::units::{Pt, Rect};
+
+/// The width at which a cell's lines are its unbreakable words.
+const NARROWEST: Pt = Pt(1.0);
+/// The width at which a cell is set on one line.
+const WIDEST: Pt = Pt(100_000.0);
+/// The narrowest a column gets in a table far too wide for its frame.
+const MIN_COLUMN: Pt = Pt(1.0);
+/// Rounding allowed when rows are fitted in a frame.
+const FIT_TOLERANCE: f32 = 0.01;
+
+/// How the rows of one kind (the header, the body) are set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowStyle {
+    /// Distance between the baselines of a cell's lines.
+    pub leading: Pt,
+    /// The rule under each row: its swatch and width.
+    pub rule: Option<(String, Pt)>,
+}
+
+/// A table: its cells composed, row by row, and how its rows are set.
+pub struct Table {
+    /// Every row's cells, one per column; the header row first.
+    rows: Vec<Vec<Prepared>>,
+    /// How the header row is set.
+    header: RowStyle,
+    /// How the body rows are set.
+    body: RowStyle,
+    /// Space between columns.
+    gap: Pt,
+    /// Each column's widest unbreakable word.
+    min: Vec<Pt>,
+    /// Each column's widest cell set on one line.
+    max: Vec<Pt>,
+}
+
+/// A row of a table set at one frame width.
+#[derive(Debug, Clone)]
+pub struct SetRow {
+    /// Each cell's lines, one cell per column.
+    pub cells: Vec<Vec<Line>>,
+    /// Distance between baselines.
+    pub leading: Pt,
+    /// The rule under it.
+    pub rule: Option<(String, Pt)>,
+    /// Its height: its tallest cell's lines, and its rule.
+    pub height: Pt,
+}
+
+/// A table set at one frame width.
+#[derive(Debug, Clone)]
+pub struct SetTable {
+    /// Each column's left edge, from the frame's left edge, and width.
+    pub columns: Vec<(Pt, Pt)>,
+    /// The rows, the header first.
+    pub rows: Vec<SetRow>,
+}
+
+impl Table {
+    /// A table of a header row and body rows (each of as many cells as the
+    /// header), set as `header` and `body` say, `gap` between its columns.
+    pub fn new(
+        header_cells: Vec<Prepared>,
+        body_rows: Vec<Vec<Prepared>>,
+        header: RowStyle,
+        body: RowStyle,
+        gap: Pt,
+    ) -> Table {
+        let mut rows = vec![header_cells];
+        rows.extend(body_rows);
+        let columns = rows.first().map_or(0, Vec::len);
+        let (mut min, mut max) = (vec![Pt::ZERO; columns], vec![Pt::ZERO; columns]);
+        for row in &rows {
+            for (c, cell) in row.iter().enumerate().take(columns) {
+                min[c] = min[c].max(cell.widest_line(NARROWEST));
+                max[c] = max[c].max(cell.widest_line(WIDEST)).max(min[c]);
+            }
+        }
+        Table {
+            rows,
+            header,
+            body,
+            gap,
+            min,
+            max,
+        }
+    }
+
+    /// How many body rows it has.
+    pub fn body_rows(&self) -> usize {
+        self.rows.len().saturating_sub(1)
+    }
+
+    /// Every cell, row by row, the header first (for what the fonts lack).
+    pub fn cells(&self) -> impl Iterator<Item = (usize, usize, &Prepared)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, p)| (r, c, p)))
+    }
+
+    /// The table set in a frame `width` wide.
+    pub fn set(&self, width: Pt) -> SetTable {
+        let widths = column_widths(&self.min, &self.max, self.gap, width);
+        let mut x = Pt::ZERO;
+        let columns: Vec<(Pt, Pt)> = widths
+            .iter()
+            .map(|&w| {
+                let column = (x, w);
+                x += w + self.gap;
+                column
+            })
+            .collect();
+        let rows = self
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let style = if r == 0 { &self.header } else { &self.body };
+                let cells: Vec<Vec<Line>> = row
+                    .iter()
+                    .zip(&widths)
+                    .map(|(p, &w)| without_empty_tail(p.lines(w)))
+                    .collect();
+                let lines = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+                SetRow {
+                    height: style.leading * lines as f32
+                        + style.rule.as_ref().map_or(Pt::ZERO, |r| r.1),
+                    cells,
+                    leading: style.leading,
+                    rule: style.rule.clone(),
+                }
+            })
+            .collect();
+        SetTable { columns, rows }
+    }
+}
+
+/// The width of each of a table's columns in a frame `width` wide, `gap`
+/// apart, from each column's narrowest (`min`, its widest word) and widest
+/// (`max`, its widest cell on one line) natural widths: if the widest fit,
+/// each gets its widest and a share of the room left in proportion to it;
+/// else if the narrowest fit, each gets its narrowest and a share of the rest
+/// in proportion to how much wider it would like to be; else the narrowest,
+/// scaled down to fit (their words then stick out).
+pub fn column_widths(min: &[Pt], max: &[Pt], gap: Pt, width: Pt) -> Vec<Pt> {
+    let n = min.len().min(max.len());
+    let room = width - gap * n.saturating_sub(1) as f32;
+    let sum = |v: &[Pt]| v.iter().take(n).fold(Pt::ZERO, |a, &b| a + b);
+    let (sum_min, sum_max) = (sum(min), sum(max));
+    let share = |base: Pt, weight: Pt, total: Pt, spare: Pt| {
+        if total.0 > 0.0 {
+            base + spare * (weight / total)
+        } else {
+            base + spare / n as f32
+        }
+    };
+    (0..n)
+        .map(|c| {
+            if sum_max <= room {
+                share(max[c], max[c], sum_max, room - sum_max)
+            } else if sum_min <= room {
+                share(min[c], max[c] - min[c], sum_max - sum_min, room - sum_min)
+            } else if sum_min.0 > 0.0 {
+                (min[c] * (room.max(Pt::ZERO) / sum_min)).max(MIN_COLUMN)
+            } else {
+                MIN_COLUMN
+            }
+        })
+        .collect()
+}
+
+/// Lines without the empty ones at their end (the breaker ends a paragraph
+/// whose last word is too wide for its measure with an empty line).
+fn without_empty_tail(mut lines: Vec<Line>) -> Vec<Line> {
+    while lines
+        .last()
+        .is_some_and(|l| l.runs.iter().all(|r| r.glyphs.is_empty()))
+    {
+        lines.pop();
+    }
+    lines
+}
+
+impl SetTable {
+    /// How many body rows from `from` fit below the header in `room`; `None`
+    /// if not even the header does.
+    pub fn rows_fitting(&self, from: usize, room: Pt) -> Option<usize> {
+        let header = self.rows.first()?.height;
+        if header.0 > room.0 + FIT_TOLERANCE {
+            return None;
+        }
+        let mut used = header;
+        let body = self.rows.get(1 + from..).unwrap_or(&[]);
+        Some(
+            body.iter()
+                .take_while(|r| {
+                    used += r.height;
+                    used.0 <= room.0 + FIT_TOLERANCE
+                })
+                .count(),
+        )
+    }
+
+    /// The height of the header and `take` body rows from `from`.
+    pub fn height(&self, from: usize, take: usize) -> Pt {
+        let header = self.rows.first().map_or(Pt::ZERO, |r| r.height);
+        let body = self.rows.get(1 + from..).unwrap_or(&[]);
+        body.iter().take(take).fold(header, |h, r| h + r.height)
+    }
+
+    /// Its width: from its first column's left edge to its last's right edge.
+    pub fn width(&self) -> Pt {
+        self.columns.last().map_or(Pt::ZERO, |&(x, w)| x + w)
+    }
+
+    /// Places the header (marked as repeated when `from` is not the first
+    /// body row) and `take` body rows from `from`, the header's top at `top`,
+    /// in a frame whose left edge is at `left`; returns the bottom of the last row.
+    pub fn place(
+        &self,
+        block: usize,
+        from: usize,
+        take: usize,
+        (left, top): (Pt, Pt),
+        placed: &mut Vec<Placed>,
+    ) -> Pt {
+        let mut y = top;
+        let rows = std::iter::once(0).chain(1 + from..1 + from + take);
+        for r in rows {
+            let Some(row) = self.rows.get(r) else { break };
+            for (column, (lines, &(x, width))) in row.cells.iter().zip(&self.columns).enumerate() {
+                for (i, line) in lines.iter().enumerate() {
+                    placed.push(Placed::Cell {
+                        block,
+                        row: r,
+                        column,
+                        repeated: r == 0 && from > 0,
+                        line: line.clone(),
+                        x,
+                        width,
+                        baseline: y + row.leading * (BASELINE_RATIO + i as f32),
+                    });
+                }
+            }
+            y += row.height;
+            if let Some((color, w)) = &row.rule {
+                let rect = Rect {
+                    x: left,
+                    y: y - *w,
+                    w: self.width(),
+                    h: *w,
+                };
+                placed.push(Placed::Rule {
+                    block,
+                    rect,
+                    color: color.clone(),
+                });
+            }
+        }
+        y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pts(v: &[f32]) -> Vec<Pt> {
+        v.iter().map(|&x| Pt(x)).collect()
+    }
+
+    fn total(widths: &[Pt], gap: f32) -> f32 {
+        widths.iter().map(|w| w.0).sum::<f32>() + gap * (widths.len() - 1) as f32
+    }
+
+    #[test]
+    fn widest_cells_fit_and_share_the_room_left_in_proportion() {
+        let w = column_widths(
+            &pts(&[10.0, 20.0]),
+            &pts(&[30.0, 60.0]),
+            Pt(10.0),
+            Pt(190.0),
+        );
+        assert!((total(&w, 10.0) - 190.0).abs() < 1e-3, "{w:?}");
+        assert!(
+            (w[0].0 - 60.0).abs() < 1e-3 && (w[1].0 - 120.0).abs() < 1e-3,
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn narrowest_fit_and_share_by_how_much_wider_they_would_be() {
+        // Room for 100 pt of columns: 30 of minimum, 70 shared as 20 : 50.
+        let w = column_widths(
+            &pts(&[10.0, 20.0]),
+            &pts(&[30.0, 70.0]),
+            Pt(10.0),
+            Pt(110.0),
+        );
+        assert!((total(&w, 10.0) - 110.0).abs() < 1e-3, "{w:?}");
+        assert!(
+            (w[0].0 - 30.0).abs() < 1e-3 && (w[1].0 - 70.0).abs() < 1e-3,
+            "{w:?}"
+        );
+        let w = column_widths(&pts(&[10.0, 20.0]), &pts(&[30.0, 70.0]), Pt(10.0), Pt(70.0));
+        assert!((w[0].0 - 10.0 - 30.0 * 20.0 / 70.0).abs() < 1e-3, "{w:?}");
+        assert!(w[0] >= Pt(10.0) && w[1] >= Pt(20.0));
+    }
+
+    #[test]
+    fn too_wide_a_table_is_scaled_down_to_the_frame() {
+        let w = column_widths(&pts(&[40.0, 80.0]), &pts(&[50.0, 90.0]), Pt(10.0), Pt(70.0));
+        assert!((total(&w, 10.0) - 70.0).abs() < 1e-3, "{w:?}");
+        assert!((w[1].0 / w[0].0 - 2.0).abs() < 1e-3, "{w:?}");
+        // Even a frame narrower than the gaps gives every column some width.
+        let w = column_widths(&pts(&[40.0, 80.0]), &pts(&[50.0, 90.0]), Pt(10.0), Pt(5.0));
+        assert!(w.iter().all(|c| c.0 > 0.0), "{w:?}");
+        // Empty columns share the frame.
+        let w = column_widths(&pts(&[0.0, 0.0]), &pts(&[0.0, 0.0]), Pt(10.0), Pt(110.0));
+        assert_eq!(w, pts(&[50.0, 50.0]));
+    }
+}
