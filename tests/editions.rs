@@ -1281,10 +1281,11 @@ fn check_passes_the_example() {
     );
 }
 
-/// A word too long for its column is reported, with the story and its Markdown line.
+/// A word too long for its column is broken by force and reported, with the
+/// story and its Markdown line.
 #[test]
-fn check_reports_a_line_wider_than_its_frame() {
-    let dir = TestDir::new("check_reports_a_line_wider_than_its_frame");
+fn check_reports_a_word_wider_than_its_frame() {
+    let dir = TestDir::new("check_reports_a_word_wider_than_its_frame");
     let mut issue = example_issue();
     let main = story_lines_mut(&mut issue, "main");
     main.insert(
@@ -1298,9 +1299,9 @@ fn check_reports_a_line_wider_than_its_frame() {
     report.assert_exit(0);
     assert!(
         report
-            .find("warning", &["`main`", "line 3", "sticks out"])
+            .find("warning", &["`main`", "line 3", "broken by force"])
             .is_some(),
-        "no warning about the overfull line\n{report}"
+        "no warning about the word broken by force\n{report}"
     );
 }
 
