@@ -29,7 +29,7 @@ fn expected(source: &str) -> (String, Vec<(char, usize)>) {
                 text.push(' ');
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                text.push_str(&without_comments(&h));
+                text.push_str(&crate::model::markdown::without_comments(&h));
                 text.push(' ');
             }
             _ => {}
@@ -37,21 +37,6 @@ fn expected(source: &str) -> (String, Vec<(char, usize)>) {
     }
     let letters = letters(&text);
     (text, letters)
-}
-
-/// HTML with its comments taken out (what is left is text the editor typed).
-fn without_comments(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(open) = rest.find("<!--") {
-        out.push_str(&rest[..open]);
-        match rest[open..].find("-->") {
-            Some(close) => rest = &rest[open + close + 3..],
-            None => return out,
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The letters and digits of a text, lower-cased, with their byte offsets.

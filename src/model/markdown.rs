@@ -243,6 +243,21 @@ impl TableState {
     }
 }
 
+/// HTML with its comments taken out (what is left is text the editor typed).
+pub fn without_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<!--") {
+        out.push_str(&rest[..open]);
+        match rest[open..].find("-->") {
+            Some(close) => rest = &rest[open + close + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Parses a story's Markdown into blocks.
 pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
     let newlines: Vec<usize> = source.match_indices('\n').map(|(i, _)| i).collect();
@@ -309,6 +324,10 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
                     HeadingLevel::H5 => 5,
                     HeadingLevel::H6 => 6,
                 };
+                // A heading inside a list item ends the item's text before it.
+                if let Some(b) = current.take().filter(|b| !b.spans.is_empty()) {
+                    blocks.push(b);
+                }
                 current = Some(Block {
                     kind: BlockKind::Heading(level),
                     spans: Vec::new(),
@@ -388,12 +407,25 @@ pub fn parse(source: &str) -> Result<Vec<Block>, Unsupported> {
             Event::SoftBreak => push_text(&mut current, " ", italic, strong, &link),
             Event::HardBreak => push_text(&mut current, "\n", italic, strong, &link),
             Event::Html(html) | Event::InlineHtml(html) => {
-                let t = html.trim();
-                if !(t.is_empty() || t.starts_with("<!--") && t.ends_with("-->")) {
+                // Comments are notes to the editor; text typed after one is text.
+                let rest = without_comments(&html);
+                let rest = rest.trim();
+                if rest.contains('<') {
                     return Err(Unsupported::new(
-                        format!("HTML (`{}`)", t.lines().next().unwrap_or("")),
+                        format!("HTML (`{}`)", html.trim().lines().next().unwrap_or("")),
                         line,
                     ));
+                }
+                if !rest.is_empty() {
+                    if current.is_none() {
+                        current = Some(Block {
+                            kind: BlockKind::Paragraph,
+                            spans: Vec::new(),
+                            line,
+                        });
+                    }
+                    let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+                    push_text(&mut current, &text, italic, strong, &link);
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => return Err(Unsupported::new("a code block", line)),
@@ -585,5 +617,17 @@ mod tests {
         assert_eq!(parse("a | b\n--|--\n1 | 2 | 3\n").unwrap_err().line, 3);
         // A closing pipe and trailing spaces are no extra cell.
         assert!(parse("| a | b |  \n|---|---|\n| 1 | 2 |   \n").is_ok());
+    }
+
+    #[test]
+    fn nothing_is_dropped_around_lists_and_comments() {
+        let blocks = parse("- item un\n  ## titre\n\nsuite").unwrap();
+        let texts: Vec<String> = blocks.iter().map(Block::text).collect();
+        assert_eq!(texts, ["item un", "titre", "suite"]);
+        assert_eq!(blocks[1].kind, BlockKind::Heading(2));
+        let blocks = parse("<!-- note --> suite du texte\n\nAutre.").unwrap();
+        let texts: Vec<String> = blocks.iter().map(Block::text).collect();
+        assert_eq!(texts, ["suite du texte", "Autre."]);
+        assert!(parse("<!-- note --> <b>gras</b>").is_err());
     }
 }
