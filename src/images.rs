@@ -25,6 +25,8 @@ pub struct LoadedImage {
     pub width: f32,
     /// Natural height.
     pub height: f32,
+    /// Whether the drawing has text, which is not drawn (no fonts are given to SVG).
+    pub drops_text: bool,
 }
 
 /// Index of an image in an [`ImageStore`].
@@ -96,6 +98,7 @@ impl ImageStore {
                     width: size.width(),
                     height: size.height(),
                     picture: Picture::Svg(Arc::new(tree)),
+                    drops_text: bytes.windows(5).any(|w| w == b"<text"),
                 }
             }
             "png" | "jpg" | "jpeg" => {
@@ -113,6 +116,7 @@ impl ImageStore {
                     width: w as f32,
                     height: h as f32,
                     picture: Picture::Raster(img),
+                    drops_text: false,
                 }
             }
             other => return Err(bad(format!("unknown image type `.{other}`"))),

@@ -69,6 +69,12 @@ fn check_document(doc: &Document, print: bool) -> Vec<Finding> {
                 continue;
             };
             let loaded = doc.images.get(*image);
+            if loaded.drops_text {
+                out.push(Finding::warning(format!(
+                    "{}: the drawing has text, which maquette does not draw in SVG; convert its text to paths",
+                    loaded.path.display()
+                )));
+            }
             if let Picture::Svg(tree) = &loaded.picture {
                 out.extend(drawing_colors(
                     doc,
