@@ -59,6 +59,14 @@ pub enum StoryText {
 }
 
 impl StoryText {
+    /// How many characters the text has.
+    pub fn chars(&self) -> usize {
+        match self {
+            StoryText::Whole(s) => s.chars().count(),
+            StoryText::Lines(lines) => lines.iter().map(|l| l.chars().count() + 1).sum(),
+        }
+    }
+
     /// The Markdown source as one string.
     pub fn source(&self) -> String {
         match self {
@@ -72,6 +80,9 @@ impl StoryText {
 pub const MAX_NAME_CHARS: usize = 200;
 /// The most characters of a title or of a field of the furniture.
 pub const MAX_TITLE_CHARS: usize = 500;
+/// The most characters of all the stories of an issue: a runaway paste is
+/// stopped here, before any of it is composed.
+pub const MAX_TEXT_CHARS: usize = 2_000_000;
 /// The most characters of the description.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
@@ -113,6 +124,15 @@ impl Issue {
         }
         for (i, s) in self.stories.iter().enumerate() {
             check_length(&s.name, MAX_NAME_CHARS, &format!("stories[{i}].name"))?;
+        }
+        let chars: usize = self.stories.iter().map(|s| s.text.chars()).sum();
+        if chars > MAX_TEXT_CHARS {
+            return Err(crate::error::Problem::new(format!(
+                "the stories hold {chars} characters, more than the {MAX_TEXT_CHARS} maquette lays out in one issue \
+                 (some 300 pages)"
+            ))
+            .at("stories")
+            .hint("split the text into several issues"));
         }
         for (i, s) in self.stories.iter().enumerate() {
             if let Some(j) = self.stories[..i].iter().position(|t| t.name == s.name) {
