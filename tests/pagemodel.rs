@@ -394,3 +394,94 @@ fn a_language_tag_must_be_well_formed_and_supported() {
         }
     }
 }
+
+#[test]
+fn the_second_publication_renders_from_its_layout_alone() {
+    let dir = TestDir::new("the_second_publication_renders_from_its_layout_alone");
+    let issue = manifest_dir().join("examples/harbour-news-01.json");
+    for edition in ["web", "print"] {
+        let pdf = dir.join(&format!("harbour-{edition}.pdf"));
+        let out = run(&mut maquette([
+            "render".as_ref(),
+            issue.as_os_str(),
+            "--edition".as_ref(),
+            edition.as_ref(),
+            "-o".as_ref(),
+            pdf.as_os_str(),
+        ]));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // A saddle-stitched booklet: a multiple of four A5 pages.
+        assert_eq!(page_count(&pdf) % 4, 0);
+        let info = tool("pdfinfo", ["-box".as_ref(), pdf.as_os_str()]);
+        let trim: Vec<f64> = info
+            .lines()
+            .find_map(|l| l.strip_prefix("TrimBox:"))
+            .map(|b| {
+                b.split_whitespace()
+                    .filter_map(|v| v.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            trim.len() == 4
+                && (trim[2] - trim[0] - 419.53).abs() < 0.1
+                && (trim[3] - trim[1] - 595.28).abs() < 0.1,
+            "not A5:\n{info}"
+        );
+        // No text over text, anywhere.
+        let check = Command::new("python3")
+            .arg(manifest_dir().join("tools/pagecheck.py"))
+            .arg(&pdf)
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let pages = page_count(&pdf);
+        let last = page_text(&pdf, pages);
+        assert!(
+            last.contains("WHAT’S ON") || last.contains("WHAT'S ON"),
+            "{last}"
+        );
+        assert!(
+            last.contains("Editor:"),
+            "the masthead is not on the back page"
+        );
+        // English typography from plain typing: curly quotes, no French spaces.
+        let all = tool("pdftotext", [pdf.as_os_str(), "-".as_ref()]);
+        assert!(
+            all.contains('“') && all.contains('’'),
+            "straight quotes left as typed"
+        );
+        assert!(
+            !all.contains('«') && !all.contains('\u{202f}'),
+            "French rules in an English issue"
+        );
+        assert!(!all.contains('|'), "table markup printed");
+    }
+    // The calendar is a table: its rows read across, in order.
+    let layout = tool(
+        "pdftotext",
+        [
+            "-layout".as_ref(),
+            dir.join("harbour-web.pdf").as_os_str(),
+            "-".as_ref(),
+        ],
+    );
+    let row = layout
+        .lines()
+        .find(|l| l.contains("Knit and natter"))
+        .unwrap_or_else(|| panic!("no calendar row:\n{layout}"));
+    let (date, event, place) = (
+        row.find("Tue 10 Nov"),
+        row.find("Knit"),
+        row.find("Net loft"),
+    );
+    assert!(date < event && event < place && place.is_some(), "{row}");
+}
