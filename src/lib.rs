@@ -1,19 +1,25 @@
 //! maquette lays out print newsletters: an issue file (JSON, running text in
 //! Markdown) and a layout file (page masters, frames, chains, styles) in, a PDF out.
 //!
-//! The pipeline runs one way, one module per stage:
+//! The pipeline runs one way, one module per stage; a module uses only those
+//! above it in this list, and the shared types ([`units`], [`error`],
+//! [`report`]) sit below them all:
 //!
-//! 1. [`model`] reads the issue and the layout, with errors that point at the
-//!    file, line, column and field;
-//! 2. [`fonts`] loads the layout's faces;
-//! 3. [`compose`] makes paragraphs: French typography, shaping (rustybuzz),
-//!    hyphenation (hypher), Knuth–Plass line breaking, justification;
-//! 4. [`flow`] pours each story through its chain of frames, keeping headings
-//!    with their text, avoiding orphans and widows, balancing the last page;
-//! 5. [`pages`] builds the pages from their masters, with furniture;
-//! 6. [`preflight`] checks what would stop a print shop or an accessibility audit;
-//! 7. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
-//!    (PDF/X-4) with krilla.
+//! 1. [`model`] reads the issue and the layout, and checks them (values,
+//!    structure, language), with errors that point at the file, line, column and field;
+//! 2. [`fonts`], [`images`] and [`icc`] load what the layout and the stories name;
+//! 3. [`compose`] makes paragraphs: typography in the issue's language,
+//!    shaping (rustybuzz), hyphenation (hypher), Knuth–Plass line breaking;
+//! 4. [`flow`] pours blocks through slots, keeping headings with their text,
+//!    avoiding orphans and widows, balancing, laying out tables;
+//! 5. [`story`] turns each story's Markdown into the flow's blocks;
+//! 6. [`sequence`] gives each page its master (position, side) and each chain its slots;
+//! 7. [`placement`] chooses the page count and pours every story;
+//! 8. [`accounting`] checks that every word of every story was placed;
+//! 9. [`pages`] draws the pages: furniture, frames and what they hold;
+//! 10. [`preflight`] checks what would stop a print shop or an accessibility audit;
+//! 11. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
+//!     (PDF/X-4) with krilla.
 //!
 //! ```no_run
 //! use maquette::Edition;
