@@ -485,3 +485,29 @@ fn the_second_publication_renders_from_its_layout_alone() {
     );
     assert!(date < event && event < place && place.is_some(), "{row}");
 }
+
+/// Formats grow, never break: the layout as it was before pages had a
+/// `last` master (only `first` and `next`) still renders, and gives the very
+/// bytes the shipped layout gives the example.
+#[test]
+fn the_layout_format_of_issue_1_still_renders_the_same_bytes() {
+    let dir = TestDir::new("the_layout_format_of_issue_1_still_renders_the_same_bytes");
+    let legacy = manifest_dir().join("tests/fixtures/legacy/lettre-pma-01-v1.json");
+    for edition in ["web", "print"] {
+        let mut pdfs = Vec::new();
+        for (name, issue) in [("legacy", legacy.clone()), ("now", common::example_issue_path())] {
+            let pdf = dir.join(&format!("{name}-{edition}.pdf"));
+            let out = run(&mut maquette([
+                "render".as_ref(),
+                issue.as_os_str(),
+                "--edition".as_ref(),
+                edition.as_ref(),
+                "-o".as_ref(),
+                pdf.as_os_str(),
+            ]));
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            pdfs.push(std::fs::read(&pdf).unwrap());
+        }
+        assert!(pdfs[0] == pdfs[1], "the {edition} edition differs between the two layout formats");
+    }
+}
