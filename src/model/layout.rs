@@ -343,7 +343,7 @@ impl PageSequence {
     /// Whether an issue may have `n` pages.
     pub fn allows(&self, n: u32) -> bool {
         let (min, max, step) = self.bounds();
-        (min..=max).contains(&n) && step > 0 && n % step == 0
+        (min..=max).contains(&n) && step > 0 && n.is_multiple_of(step)
     }
 
     /// The master of page `page` (0-based) of an issue of `count` pages.
@@ -357,7 +357,7 @@ impl PageSequence {
         } else {
             &self.next
         };
-        choice.on(page % 2 == 0)
+        choice.on(page.is_multiple_of(2))
     }
 
     /// Every master the sequence names, with the JSON path naming it.
