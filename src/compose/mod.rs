@@ -273,6 +273,25 @@ impl Prepared {
         self.lines_from(0, width, None)
     }
 
+    /// The natural width of its widest word, its indent included: of the ink
+    /// between two places a line may end without an added hyphen (spaces,
+    /// a compound's own hyphen), hyphenation points aside.
+    pub fn widest_word(&self) -> Pt {
+        let (mut widest, mut word) = (0.0f32, 0.0f32);
+        for (item, source) in self.items.items.iter().zip(&self.items.sources) {
+            match (item, source) {
+                (Item::Box { width, .. }, _) => word += width,
+                (Item::Penalty { .. }, Source::Hyphen(_)) => {}
+                (Item::Penalty { cost, .. }, _) if *cost >= INFINITE_PENALTY => {}
+                (Item::Glue { .. } | Item::Penalty { .. }, _) => {
+                    widest = widest.max(word);
+                    word = 0.0;
+                }
+            }
+        }
+        self.indent + Pt(widest.max(word))
+    }
+
     /// The natural width of its widest line when set `width` wide, its indent
     /// included: at a tiny width, its widest unbreakable word; at a huge one,
     /// the whole paragraph on one line.

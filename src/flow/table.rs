@@ -34,10 +34,10 @@ pub struct Table {
     body: RowStyle,
     /// Space between columns.
     gap: Pt,
-    /// Each column's widest unbreakable word.
-    min: Vec<Pt>,
-    /// Each column's widest cell set on one line.
-    max: Vec<Pt>,
+    /// Each column's natural widths, widest first: its widest cell set on
+    /// one line, its widest word, its widest piece of a word between
+    /// hyphenation points (its widest line at a tiny width).
+    measures: [Vec<Pt>; 3],
 }
 
 /// A row of a table set at one frame width.
@@ -75,11 +75,14 @@ impl Table {
         let mut rows = vec![header_cells];
         rows.extend(body_rows);
         let columns = rows.first().map_or(0, Vec::len);
-        let (mut min, mut max) = (vec![Pt::ZERO; columns], vec![Pt::ZERO; columns]);
+        let mut measures = [0, 1, 2].map(|_| vec![Pt::ZERO; columns]);
+        let [line, word, piece] = &mut measures;
         for row in &rows {
             for (c, cell) in row.iter().enumerate().take(columns) {
-                min[c] = min[c].max(cell.widest_line(NARROWEST));
-                max[c] = max[c].max(cell.widest_line(WIDEST)).max(min[c]);
+                let w = cell.widest_word();
+                piece[c] = piece[c].max(cell.widest_line(NARROWEST).min(w));
+                word[c] = word[c].max(w);
+                line[c] = line[c].max(cell.widest_line(WIDEST)).max(word[c]);
             }
         }
         Table {
@@ -87,8 +90,7 @@ impl Table {
             header,
             body,
             gap,
-            min,
-            max,
+            measures,
         }
     }
 
@@ -107,7 +109,7 @@ impl Table {
 
     /// The table set in a frame `width` wide.
     pub fn set(&self, width: Pt) -> SetTable {
-        let widths = column_widths(&self.min, &self.max, self.gap, width);
+        let widths = column_widths(&self.measures, self.gap, width);
         let mut x = Pt::ZERO;
         let columns: Vec<(Pt, Pt)> = widths
             .iter()
@@ -143,35 +145,45 @@ impl Table {
 }
 
 /// The width of each of a table's columns in a frame `width` wide, `gap`
-/// apart, from each column's narrowest (`min`, its widest word) and widest
-/// (`max`, its widest cell on one line) natural widths: if the widest fit,
-/// each gets its widest and a share of the room left in proportion to it;
-/// else if the narrowest fit, each gets its narrowest and a share of the rest
-/// in proportion to how much wider it would like to be; else the narrowest,
-/// scaled down to fit (their words then stick out).
-pub fn column_widths(min: &[Pt], max: &[Pt], gap: Pt, width: Pt) -> Vec<Pt> {
-    let n = min.len().min(max.len());
+/// apart, from each column's natural widths, widest first (`measures[0]`:
+/// its widest cell on one line; then narrower ones: its widest word, its
+/// widest piece of a word). If the widest fit, each column gets its widest
+/// and a share of the room left in proportion to it; else, at the first
+/// narrower measure that fits, each gets that and a share of the rest in
+/// proportion to how much wider the measure before would make it; else the
+/// narrowest, scaled down to fit (its words then stick out).
+pub fn column_widths(measures: &[Vec<Pt>], gap: Pt, width: Pt) -> Vec<Pt> {
+    let n = measures.iter().map(Vec::len).min().unwrap_or(0);
     let room = width - gap * n.saturating_sub(1) as f32;
     let sum = |v: &[Pt]| v.iter().take(n).fold(Pt::ZERO, |a, &b| a + b);
-    let (sum_min, sum_max) = (sum(min), sum(max));
-    let share = |base: Pt, weight: Pt, total: Pt, spare: Pt| {
-        if total.0 > 0.0 {
-            base + spare * (weight / total)
-        } else {
-            base + spare / n as f32
-        }
+    // Each column's share of `spare` by `weight`; even shares if all weigh nothing.
+    let shared = |base: &[Pt], weight: &dyn Fn(usize) -> Pt, spare: Pt| -> Vec<Pt> {
+        let total = (0..n).fold(Pt::ZERO, |a, c| a + weight(c));
+        (0..n)
+            .map(|c| match total.0 > 0.0 {
+                true => base[c] + spare * (weight(c) / total),
+                false => base[c] + spare / n as f32,
+            })
+            .collect()
     };
+    let Some(widest) = measures.first() else {
+        return Vec::new();
+    };
+    if sum(widest) <= room {
+        return shared(widest, &|c| widest[c], room - sum(widest));
+    }
+    for pair in measures.windows(2) {
+        let [wider, narrower] = pair else { continue };
+        if sum(narrower) <= room {
+            return shared(narrower, &|c| wider[c] - narrower[c], room - sum(narrower));
+        }
+    }
+    let narrowest = measures.last().unwrap_or(widest);
+    let total = sum(narrowest);
     (0..n)
-        .map(|c| {
-            if sum_max <= room {
-                share(max[c], max[c], sum_max, room - sum_max)
-            } else if sum_min <= room {
-                share(min[c], max[c] - min[c], sum_max - sum_min, room - sum_min)
-            } else if sum_min.0 > 0.0 {
-                (min[c] * (room.max(Pt::ZERO) / sum_min)).max(MIN_COLUMN)
-            } else {
-                MIN_COLUMN
-            }
+        .map(|c| match total.0 > 0.0 {
+            true => (narrowest[c] * (room.max(Pt::ZERO) / total)).max(MIN_COLUMN),
+            false => MIN_COLUMN,
         })
         .collect()
 }
@@ -280,14 +292,14 @@ mod tests {
         widths.iter().map(|w| w.0).sum::<f32>() + gap * (widths.len() - 1) as f32
     }
 
+    /// Column widths from each column's widest line (`max`) and widest word (`min`).
+    fn widths(min: &[f32], max: &[f32], gap: f32, width: f32) -> Vec<Pt> {
+        column_widths(&[pts(max), pts(min)], Pt(gap), Pt(width))
+    }
+
     #[test]
     fn widest_cells_fit_and_share_the_room_left_in_proportion() {
-        let w = column_widths(
-            &pts(&[10.0, 20.0]),
-            &pts(&[30.0, 60.0]),
-            Pt(10.0),
-            Pt(190.0),
-        );
+        let w = widths(&[10.0, 20.0], &[30.0, 60.0], 10.0, 190.0);
         assert!((total(&w, 10.0) - 190.0).abs() < 1e-3, "{w:?}");
         assert!(
             (w[0].0 - 60.0).abs() < 1e-3 && (w[1].0 - 120.0).abs() < 1e-3,
@@ -298,32 +310,45 @@ mod tests {
     #[test]
     fn narrowest_fit_and_share_by_how_much_wider_they_would_be() {
         // Room for 100 pt of columns: 30 of minimum, 70 shared as 20 : 50.
-        let w = column_widths(
-            &pts(&[10.0, 20.0]),
-            &pts(&[30.0, 70.0]),
-            Pt(10.0),
-            Pt(110.0),
-        );
+        let w = widths(&[10.0, 20.0], &[30.0, 70.0], 10.0, 110.0);
         assert!((total(&w, 10.0) - 110.0).abs() < 1e-3, "{w:?}");
         assert!(
             (w[0].0 - 30.0).abs() < 1e-3 && (w[1].0 - 70.0).abs() < 1e-3,
             "{w:?}"
         );
-        let w = column_widths(&pts(&[10.0, 20.0]), &pts(&[30.0, 70.0]), Pt(10.0), Pt(70.0));
+        let w = widths(&[10.0, 20.0], &[30.0, 70.0], 10.0, 70.0);
         assert!((w[0].0 - 10.0 - 30.0 * 20.0 / 70.0).abs() < 1e-3, "{w:?}");
         assert!(w[0] >= Pt(10.0) && w[1] >= Pt(20.0));
     }
 
     #[test]
     fn too_wide_a_table_is_scaled_down_to_the_frame() {
-        let w = column_widths(&pts(&[40.0, 80.0]), &pts(&[50.0, 90.0]), Pt(10.0), Pt(70.0));
+        let w = widths(&[40.0, 80.0], &[50.0, 90.0], 10.0, 70.0);
         assert!((total(&w, 10.0) - 70.0).abs() < 1e-3, "{w:?}");
         assert!((w[1].0 / w[0].0 - 2.0).abs() < 1e-3, "{w:?}");
         // Even a frame narrower than the gaps gives every column some width.
-        let w = column_widths(&pts(&[40.0, 80.0]), &pts(&[50.0, 90.0]), Pt(10.0), Pt(5.0));
+        let w = widths(&[40.0, 80.0], &[50.0, 90.0], 10.0, 5.0);
         assert!(w.iter().all(|c| c.0 > 0.0), "{w:?}");
         // Empty columns share the frame.
-        let w = column_widths(&pts(&[0.0, 0.0]), &pts(&[0.0, 0.0]), Pt(10.0), Pt(110.0));
+        let w = widths(&[0.0, 0.0], &[0.0, 0.0], 10.0, 110.0);
         assert_eq!(w, pts(&[50.0, 50.0]));
+    }
+
+    #[test]
+    fn words_too_wide_fall_back_on_hyphenation_before_sticking_out() {
+        // Lines 60 + 60, words 40 + 30, pieces of words 20 + 20.
+        let m = [pts(&[60.0, 60.0]), pts(&[40.0, 30.0]), pts(&[20.0, 20.0])];
+        let w = column_widths(&m, Pt(0.0), Pt(80.0));
+        assert_eq!(w, pts(&[44.0, 36.0]), "words fit: the rest by line − word");
+        let w = column_widths(&m, Pt(0.0), Pt(60.0));
+        // Pieces fit: the rest by word − piece.
+        assert!((w[0].0 - 100.0 / 3.0).abs() < 1e-3, "{w:?}");
+        assert!((w[1].0 - 80.0 / 3.0).abs() < 1e-3, "{w:?}");
+        let w = column_widths(&m, Pt(0.0), Pt(20.0));
+        assert_eq!(
+            w,
+            pts(&[10.0, 10.0]),
+            "not even the pieces fit: scaled down"
+        );
     }
 }
