@@ -911,22 +911,19 @@ mod tests {
                 .map(|(t, a)| cell(shaper, fonts, t, a))
                 .collect()
         };
-        let header = row(["Date", "Réunion", "Lieu"]);
-        let body: Vec<Vec<Prepared>> = (0..rows)
-            .map(|i| match i % 3 {
-                0 => row(["15 mai", "Comité syndical", "Arras"]),
-                1 => row(["28 juin", "Bureau élargi aux maires du territoire", "Lens"]),
-                _ => row(["12 septembre", "Conférence", "Béthune, salle des fêtes"]),
-            })
-            .collect();
+        let mut cells = vec![row(["Date", "Réunion", "Lieu"])];
+        cells.extend((0..rows).map(|i| match i % 3 {
+            0 => row(["15 mai", "Comité syndical", "Arras"]),
+            1 => row(["28 juin", "Bureau élargi aux maires du territoire", "Lens"]),
+            _ => row(["12 septembre", "Conférence", "Béthune, salle des fêtes"]),
+        }));
         let style = |w: f32| RowStyle {
             leading: Pt(11.0),
             rule: Some(("black".into(), Pt(w))),
         };
         Block {
             content: Content::Table(Box::new(Table::new(
-                header,
-                body,
+                cells,
                 style(0.75),
                 style(0.5),
                 Pt(6.0),

@@ -465,6 +465,48 @@ fn table_block(
         styles,
     )?;
     let body = element_style(story, ("table_cell", &elements.table_cell), line, styles)?;
+    let rows = compose_cells(story, table, [header, body], styles, shaper, findings)?;
+    let text = rows
+        .iter()
+        .map(|row| row.iter().map(|p| p.text()).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let row_style = |style: &ParagraphStyle| RowStyle {
+        leading: style.leading_pt,
+        rule: style
+            .rule_below
+            .as_ref()
+            .map(|r| (r.color.clone(), r.width_pt)),
+    };
+    let gap = body.1.column_gap_pt.unwrap_or(body.1.size_pt);
+    let content = Content::Table(Box::new(Table::new(
+        rows,
+        row_style(header.1),
+        row_style(body.1),
+        gap,
+    )));
+    let info = BlockInfo {
+        role: Role::Table {
+            columns: table.columns.len(),
+            row_lines: table.all_rows().map(|r| r.line).collect(),
+        },
+        text,
+        style: body.0.to_string(),
+        line,
+    };
+    Ok((flow_block(content, body.0, body.1, styles), info))
+}
+
+/// Every cell of a table composed, row by row, in the header's style (the
+/// first row) or the body's, with its column's alignment.
+fn compose_cells(
+    story: &str,
+    table: &markdown::Table,
+    [header, body]: [(&str, &ParagraphStyle); 2],
+    styles: &Styles,
+    shaper: &mut Shaper,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<Vec<Prepared>>> {
     let mut rows: Vec<Vec<Prepared>> = Vec::with_capacity(table.rows.len() + 1);
     for (r, row) in table.all_rows().enumerate() {
         let (name, style) = if r == 0 { header } else { body };
@@ -488,41 +530,7 @@ fn table_block(
         }
         rows.push(cells);
     }
-    let text = rows
-        .iter()
-        .map(|row| row.iter().map(|p| p.text()).collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let row_style = |style: &ParagraphStyle| RowStyle {
-        leading: style.leading_pt,
-        rule: style
-            .rule_below
-            .as_ref()
-            .map(|r| (r.color.clone(), r.width_pt)),
-    };
-    let gap = body.1.column_gap_pt.unwrap_or(body.1.size_pt);
-    let header_cells = if rows.is_empty() {
-        Vec::new()
-    } else {
-        rows.remove(0)
-    };
-    let content = Content::Table(Box::new(Table::new(
-        header_cells,
-        rows,
-        row_style(header.1),
-        row_style(body.1),
-        gap,
-    )));
-    let info = BlockInfo {
-        role: Role::Table {
-            columns: table.columns.len(),
-            row_lines: table.all_rows().map(|r| r.line).collect(),
-        },
-        text,
-        style: body.0.to_string(),
-        line,
-    };
-    Ok((flow_block(content, body.0, body.1, styles), info))
+    Ok(rows)
 }
 
 /// How a table cell's lines are set: as its column's `|---|` line says, or

@@ -652,3 +652,31 @@ fn a_table_too_wide_for_its_frame_is_reported() {
         "the warning should name a row of the table (lines {header_line}–{last_line}): {warning}"
     );
 }
+
+/// A character the cell style's font lacks is an error of the preflight,
+/// naming the row's Markdown line and the cell's column.
+#[test]
+fn a_character_missing_from_a_cell_font_is_reported_with_its_cell() {
+    let dir = TestDir::new("a_character_missing_from_a_cell_font_is_reported_with_its_cell");
+    let mut issue = fixture_issue();
+    let lines = calendar_lines(&mut issue);
+    let at = lines
+        .iter()
+        .position(|l| l.as_str().is_some_and(|l| l.starts_with("| 3 octobre")))
+        .unwrap();
+    lines[at] = Value::from("| 3 octobre | Forum ☃ énergie | | Liévin |");
+    let issue = write_case(&dir, issue, None);
+    let output = run(&mut maquette(["check".as_ref(), issue.as_os_str()]));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let line = format!(
+        "Markdown line {}, character 7 of the table cell in column 2",
+        at + 1
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("error") && l.contains(&line) && l.contains("U+2603")),
+        "no error naming « {line} » and U+2603:\n{stdout}"
+    );
+}

@@ -63,17 +63,10 @@ pub struct SetTable {
 }
 
 impl Table {
-    /// A table of a header row and body rows (each of as many cells as the
-    /// header), set as `header` and `body` say, `gap` between its columns.
-    pub fn new(
-        header_cells: Vec<Prepared>,
-        body_rows: Vec<Vec<Prepared>>,
-        header: RowStyle,
-        body: RowStyle,
-        gap: Pt,
-    ) -> Table {
-        let mut rows = vec![header_cells];
-        rows.extend(body_rows);
+    /// A table of rows of cells, the header row first (each row of as many
+    /// cells as the header), set as `header` and `body` say, `gap` between
+    /// its columns.
+    pub fn new(rows: Vec<Vec<Prepared>>, header: RowStyle, body: RowStyle, gap: Pt) -> Table {
         let columns = rows.first().map_or(0, Vec::len);
         let mut measures = [0, 1, 2].map(|_| vec![Pt::ZERO; columns]);
         let [line, word, piece] = &mut measures;
@@ -92,19 +85,6 @@ impl Table {
             gap,
             measures,
         }
-    }
-
-    /// How many body rows it has.
-    pub fn body_rows(&self) -> usize {
-        self.rows.len().saturating_sub(1)
-    }
-
-    /// Every cell, row by row, the header first (for what the fonts lack).
-    pub fn cells(&self) -> impl Iterator<Item = (usize, usize, &Prepared)> {
-        self.rows
-            .iter()
-            .enumerate()
-            .flat_map(|(r, row)| row.iter().enumerate().map(move |(c, p)| (r, c, p)))
     }
 
     /// The table set in a frame `width` wide.
