@@ -142,9 +142,12 @@ fn corrupt_fonts_images_and_profiles_are_refused_naming_the_file() {
     assert!(!out.exists());
 }
 
+/// A change to the layout.
+type Edit = Box<dyn Fn(&mut Value)>;
+
 #[test]
 fn values_out_of_range_are_refused_with_the_range() {
-    let cases: [(&str, Box<dyn Fn(&mut Value)>, &str); 8] = [
+    let cases: [(&str, Edit, &str); 8] = [
         (
             "bleed",
             Box::new(|l| l["page"]["bleed_mm"] = json!(-3)),
