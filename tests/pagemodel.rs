@@ -495,7 +495,10 @@ fn the_layout_format_of_issue_1_still_renders_the_same_bytes() {
     let legacy = manifest_dir().join("tests/fixtures/legacy/lettre-pma-01-v1.json");
     for edition in ["web", "print"] {
         let mut pdfs = Vec::new();
-        for (name, issue) in [("legacy", legacy.clone()), ("now", common::example_issue_path())] {
+        for (name, issue) in [
+            ("legacy", legacy.clone()),
+            ("now", common::example_issue_path()),
+        ] {
             let pdf = dir.join(&format!("{name}-{edition}.pdf"));
             let out = run(&mut maquette([
                 "render".as_ref(),
@@ -505,9 +508,16 @@ fn the_layout_format_of_issue_1_still_renders_the_same_bytes() {
                 "-o".as_ref(),
                 pdf.as_os_str(),
             ]));
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             pdfs.push(std::fs::read(&pdf).unwrap());
         }
-        assert!(pdfs[0] == pdfs[1], "the {edition} edition differs between the two layout formats");
+        assert!(
+            pdfs[0] == pdfs[1],
+            "the {edition} edition differs between the two layout formats"
+        );
     }
 }
