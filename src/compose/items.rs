@@ -18,12 +18,18 @@ pub const SPACE_SHRINK: f32 = 0.4;
 pub const HYPHEN_PENALTY: f32 = 30.0;
 /// Cost of breaking after a compound's own hyphen (TeX's \exhyphenpenalty).
 pub const EXPLICIT_HYPHEN_PENALTY: f32 = 50.0;
-/// Cost of breaking a URL or e-mail address after `/ . @ -` (no hyphen is added):
-/// high, as a last resort before a loose line.
-pub const URL_BREAK_PENALTY: f32 = 150.0;
-/// Cost of a break after a hyphen inside a URL or e-mail address: it reads
-/// as a hyphenated word, so the last resort among URL breaks.
-pub const URL_HYPHEN_BREAK_PENALTY: f32 = 300.0;
+/// Cost of breaking an address where its convention allows (after `//` or
+/// `@`, before `/`…): like a hyphenation point, so a paragraph with
+/// addresses is not set looser than one without.
+pub const URL_BREAK_PENALTY: f32 = 30.0;
+/// Cost of breaking an address before a dot (`pm-artois` / `.fr`): a little
+/// more, since the piece after a dot is often short.
+pub const URL_DOT_BREAK_PENALTY: f32 = 50.0;
+/// Cost of a break before an address's own hyphen: a reader may take it for
+/// a hyphen added by the breaker, so only when no other way exists.
+pub const URL_HYPHEN_BREAK_PENALTY: f32 = 100.0;
+/// Letters an address keeps on each side of a break.
+pub const ADDRESS_MIN_PIECE: usize = 3;
 /// Extra cost of hyphenating a capitalised word or breaking a compound name
 /// at its hyphen (« Mar-chand », « Loos-en-|Gohelle »): names are split less
 /// readily than common words, but still before a line goes loose.
@@ -135,6 +141,12 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
     let glyph_at = |offset: usize| glyphs.partition_point(|g| (g.start as usize) < offset);
     let mut prev = 0usize;
     for (pos, opportunity) in linebreaks(text) {
+        // Inside an address, the address's own rules say where it breaks.
+        if opportunity != BreakOpportunity::Mandatory
+            && urls.iter().any(|r| r.start < pos && pos < r.end)
+        {
+            continue;
+        }
         let (g0, g1) = (glyph_at(prev), glyph_at(pos));
         let seg_start = prev;
         prev = pos;
@@ -342,12 +354,7 @@ fn word_items(
     }
     let mut points: Vec<(usize, f32, bool)> = Vec::new(); // (byte offset, cost, adds a hyphen)
     if url {
-        for (i, c) in content.char_indices() {
-            let after = i + c.len_utf8();
-            if "/.@-".contains(c) && after < content.len() {
-                points.push((base + after, URL_BREAK_PENALTY, false));
-            }
-        }
+        address_points(content, base, &mut points);
     } else if opts.hyphenate {
         hyphenation_points(content, base, opts.language, &mut points);
     }
@@ -387,6 +394,42 @@ fn word_items(
         word_box(&glyphs[start..g1], opts.letter_spacing),
         Source::Glyphs(start, g1),
     );
+}
+
+/// Where an address breaks, after the Chicago Manual of Style (17th ed.,
+/// 7.42): after `//`, `:` and `@`; before a single `/`, `.`, `,`, `_`, `~`,
+/// `#`, `%`, `?`; before or after `=` and `&`; never with a hyphen added, so
+/// the next line starts with the mark that shows the address goes on. A
+/// break at the address's own hyphen is the last resort, and no piece
+/// shorter than [`ADDRESS_MIN_PIECE`] letters is left at either end.
+fn address_points(content: &str, base: usize, points: &mut Vec<(usize, f32, bool)>) {
+    let core = content.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '/');
+    let chars: Vec<(usize, char)> = core.char_indices().collect();
+    let n = chars.len();
+    for (k, &(_, c)) in chars.iter().enumerate() {
+        let next = chars.get(k + 1).map(|x| x.1);
+        let prev = k.checked_sub(1).map(|p| chars[p].1);
+        // (offset of the break, its cost): before the mark, or after it.
+        let point = match c {
+            '/' if prev == Some('/') => Some((k + 1, URL_BREAK_PENALTY)),
+            '/' if next == Some('/') => None,
+            ':' if next == Some('/') => None,
+            '@' | ':' => Some((k + 1, URL_BREAK_PENALTY)),
+            '/' | '_' | '~' | '#' | '%' | '?' => Some((k, URL_BREAK_PENALTY)),
+            '.' | ',' => Some((k, URL_DOT_BREAK_PENALTY)),
+            '=' | '&' => Some((k, URL_BREAK_PENALTY)),
+            '-' => Some((k, URL_HYPHEN_BREAK_PENALTY)),
+            _ => None,
+        };
+        let Some((at, cost)) = point else { continue };
+        if at < ADDRESS_MIN_PIECE || n - at < ADDRESS_MIN_PIECE {
+            continue;
+        }
+        let offset = chars.get(at).map_or(core.len(), |x| x.0);
+        if points.last().is_none_or(|p| p.0 < base + offset) {
+            points.push((base + offset, cost, false));
+        }
+    }
 }
 
 /// Adds forced break points (every character) inside the pieces of a word

@@ -103,6 +103,12 @@ impl PdfWords {
             let mut words = line.split_whitespace();
             if let Some(first) = words.next() {
                 line_starts.insert(trim_edges(first).to_string());
+                // An address broken before its mark starts the line with it (`-artois.fr`).
+                line_starts.insert(
+                    first
+                        .trim_end_matches(|c: char| !c.is_alphanumeric())
+                        .to_string(),
+                );
                 let last = words.last().unwrap_or(first);
                 line_ends.insert(
                     last.trim_start_matches(|c: char| !c.is_alphanumeric())
