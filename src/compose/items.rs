@@ -40,6 +40,11 @@ pub const OTHER_BREAK_PENALTY: f32 = 20.0;
 /// (« 7 | mars »): its demerits match a line of badness 300, so only done to
 /// avoid a line looser than that.
 pub const SHORT_WORD_BREAK_PENALTY: f32 = 300.0;
+/// Letters of the longest name that is never hyphenated.
+pub const SHORT_NAME_CHARS: usize = 6;
+/// Extra cost of hyphenating a part of a compound (« mé-dico-social »), so
+/// that it breaks at its own hyphen first.
+pub const COMPOUND_PART_PENALTY: f32 = 60.0;
 /// Cost of breaking a word where no rule allows it: only a word wider than
 /// its column is broken so (with a warning), rather than stick out or be lost.
 pub const FORCED_BREAK_PENALTY: f32 = 5000.0;
@@ -356,9 +361,9 @@ fn word_items(
     if url {
         address_points(content, base, &mut points);
     } else if opts.hyphenate {
-        hyphenation_points(content, base, opts.language, &mut points);
+        let context = WordContext::of(text, base, content);
+        hyphenation_points(content, base, opts.language, context, &mut points);
     }
-    let _ = text;
     forced_points(content, base, url, &mut points);
     let mut start = g0;
     for (offset, cost, hyphen) in points {
@@ -471,11 +476,39 @@ fn word_box(glyphs: &[Glyph], letter_spacing: f32) -> Item {
     }
 }
 
+/// Where a word stands, for its hyphenation.
+#[derive(Debug, Clone, Copy, Default)]
+struct WordContext {
+    /// It starts a sentence (a capital there is no sign of a name).
+    sentence_start: bool,
+    /// It is a part of a compound (« médico- », « -social »), which breaks at its own hyphen first.
+    compound: bool,
+}
+
+impl WordContext {
+    /// The context of the word `content` that starts at byte `base` of `text`.
+    fn of(text: &str, base: usize, content: &str) -> WordContext {
+        let before = text.get(..base).unwrap_or("");
+        let lead = before.trim_end_matches(|c: char| c.is_whitespace() || "«“‘\"'([—–".contains(c));
+        WordContext {
+            sentence_start: lead
+                .chars()
+                .next_back()
+                .is_none_or(|c| ".!?…\n".contains(c)),
+            compound: content
+                .trim_end_matches(['\u{AD}'])
+                .ends_with(['-', '\u{2010}'])
+                || before.ends_with(['-', '\u{2010}']),
+        }
+    }
+}
+
 /// Hyphenation points of the words in `content`, in `language` (byte offsets from `base`).
 fn hyphenation_points(
     content: &str,
     base: usize,
     language: Language,
+    context: WordContext,
     points: &mut Vec<(usize, f32, bool)>,
 ) {
     // Letter runs: an apostrophe ends one (« l’énergie » hyphenates « énergie »).
@@ -500,7 +533,13 @@ fn hyphenation_points(
             before.is_some_and(|c| c.is_ascii_digit()) || after.is_some_and(|c| c.is_ascii_digit());
         let capitals = word.chars().filter(|c| c.is_uppercase()).count();
         let chars = word.chars().count();
-        if !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + RIGHT_HYPHEN_MIN {
+        // A capitalised word that does not start a sentence is a name: short
+        // names are not cut (« Bertrand », « Liévin », « Maison Syndicale »);
+        // a long one (« Métropolitain », « Communauté ») only at a cost.
+        let name = first.is_uppercase()
+            && !(i == 0 && context.sentence_start)
+            && word.chars().count() <= SHORT_NAME_CHARS;
+        if !name && !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + RIGHT_HYPHEN_MIN {
             let mut offset = 0;
             let mut syllables = hypher::hyphenate_bounded(
                 word,
@@ -513,6 +552,11 @@ fn hyphenation_points(
             let cost = HYPHEN_PENALTY
                 + if first.is_uppercase() {
                     NAME_BREAK_PENALTY
+                } else {
+                    0.0
+                }
+                + if context.compound {
+                    COMPOUND_PART_PENALTY
                 } else {
                     0.0
                 };
@@ -531,7 +575,7 @@ mod tests {
 
     fn points(word: &str) -> Vec<String> {
         let mut p = Vec::new();
-        hyphenation_points(word, 0, Language::French, &mut p);
+        hyphenation_points(word, 0, Language::French, WordContext::default(), &mut p);
         let mut out = Vec::new();
         let mut last = 0;
         for (o, _, _) in p {
