@@ -319,10 +319,17 @@ fn template_field(
 fn document_title(issue: &Issue, month: &str, date: &Date) -> String {
     match &issue.meta.title {
         Some(t) => t.clone(),
-        None => format!(
-            "{} — numéro {} — {} {}",
-            issue.meta.publication, issue.meta.number, month, date.year
-        ),
+        None => {
+            let number = match Language::from_tag(&issue.meta.language) {
+                Ok(Language::English) => "issue",
+                Ok(Language::German) => "Ausgabe",
+                _ => "numéro",
+            };
+            format!(
+                "{} — {number} {} — {} {}",
+                issue.meta.publication, issue.meta.number, month, date.year
+            )
+        }
     }
 }
 

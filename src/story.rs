@@ -311,8 +311,11 @@ pub fn build(
             Content::Text(p) => p.text().to_string(),
             Content::Image { .. } | Content::Table(_) => String::new(),
         };
-        out.blocks
-            .push(flow_block(content, style_name, pstyle, styles));
+        let mut flowed = flow_block(content, style_name, pstyle, styles);
+        // A paragraph that ends with a colon introduces what follows: it
+        // stays in the frame where that starts.
+        flowed.keep_with_next |= text.trim_end().ends_with(':');
+        out.blocks.push(flowed);
         out.info.push(BlockInfo {
             role,
             text,

@@ -83,8 +83,27 @@ fn spaces(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
                 out.push((c, run));
             }
             '»' => {
-                set_space_before(&mut out, NBSP, run);
+                // After a word or a sign (« connaître ! »), a no-break space.
+                while out.last().is_some_and(|&(c, _)| is_space(c)) {
+                    out.pop();
+                }
+                if out
+                    .last()
+                    .is_some_and(|&(p, _)| !p.is_whitespace() && !"«([".contains(p))
+                {
+                    out.push((NBSP, run));
+                }
                 out.push((c, run));
+            }
+            'h' if hour_mark(&chars, i) => {
+                // 9h30 → 9 h 30, with no-break spaces.
+                if !out.last().is_some_and(|&(p, _)| is_space(p)) {
+                    out.push((NBSP, run));
+                }
+                out.push((c, run));
+                if next.is_some_and(|x| x.is_ascii_digit()) {
+                    out.push((NBSP, run));
+                }
             }
             '%' if prev_non_space(&out).is_some_and(|p| p.is_ascii_digit()) => {
                 set_space_before(&mut out, NARROW_NBSP, run);
@@ -132,6 +151,22 @@ fn set_space_before(out: &mut Vec<(char, usize)>, space: char, run: usize) {
         // At the start of a line or after an opening sign: keep what was typed.
         out.push((' ', r));
     }
+}
+
+/// An `h` typed between the hours and the minutes (`9h30`, `18h`): digits
+/// just before it (a whole number), and after it digits or the word's end.
+fn hour_mark(chars: &[(char, usize)], i: usize) -> bool {
+    let at = |k: usize| chars.get(k).map(|x| x.0);
+    let digits = (1..=2)
+        .take_while(|&d| i >= d && at(i - d).is_some_and(|c| c.is_ascii_digit()))
+        .count();
+    let starts =
+        digits > 0 && (i == digits || at(i - digits - 1).is_none_or(|c| !c.is_alphanumeric()));
+    let next = at(i + 1);
+    let minutes = next.is_some_and(|c| c.is_ascii_digit())
+        && at(i + 2).is_some_and(|c| c.is_ascii_digit())
+        && at(i + 3).is_none_or(|c| !c.is_alphanumeric());
+    starts && (minutes || next.is_none_or(|c| !c.is_alphanumeric()))
 }
 
 /// A space between digit groups: `650 000`, `23 000` (the left group has 1–3 digits).
@@ -215,6 +250,10 @@ mod tests {
         assert_eq!(fr("en 2017 150 communes"), "en 2017 150 communes");
         assert_eq!(fr("15 %"), "15\u{202F}%");
         assert_eq!(fr("à 9 h 30"), "à 9\u{A0}h\u{A0}30");
+        assert_eq!(fr("à 9h30 et 18h"), "à 9\u{A0}h\u{A0}30 et 18\u{A0}h");
+        assert_eq!(fr("le A4h2 et 5ha"), "le A4h2 et 5ha");
+        assert_eq!(fr("connaître !\""), "connaître\u{202F}!\u{A0}»");
+        assert_eq!(fr("connaître !»"), "connaître\u{202F}!\u{A0}»");
         assert_eq!(fr("le n° 1"), "le n°\u{A0}1");
         assert_eq!(fr("M. Dagbert"), "M.\u{A0}Dagbert");
         assert_eq!(

@@ -34,6 +34,11 @@ pub const ADDRESS_MIN_PIECE: usize = 3;
 /// at its hyphen (« Mar-chand », « Loos-en-|Gohelle »): names are split less
 /// readily than common words, but still before a line goes loose.
 pub const NAME_BREAK_PENALTY: f32 = 50.0;
+/// Cost of ending a ragged line (a headline) on a function word
+/// (« Osons nos | talents »): a line of badness 150 is preferred to it.
+pub const FUNCTION_WORD_BREAK_PENALTY: f32 = 400.0;
+/// Bonus for ending a ragged line after a colon (« Habitat : | un observatoire »).
+pub const COLON_BREAK_BONUS: f32 = 100.0;
 /// Cost of other breaks without a space (after a dash or slash).
 pub const OTHER_BREAK_PENALTY: f32 = 20.0;
 /// Cost of ending a line after a one-letter word (« à ») or a number
@@ -138,6 +143,34 @@ fn hyphenation_language(language: Language) -> hypher::Lang {
     }
 }
 
+/// Whether `word` is an article, a preposition, a conjunction, a possessive
+/// or an auxiliary of `language`: a ragged line should not end on it.
+pub fn is_function_word(word: &str, language: Language) -> bool {
+    const FR: &[&str] = &[
+        "le", "la", "les", "l’", "un", "une", "des", "de", "du", "d’", "au", "aux", "en", "et",
+        "ou", "se", "sa", "son", "ses", "nos", "vos", "notre", "votre", "leur", "leurs", "ce",
+        "cet", "cette", "ces", "par", "pour", "sur", "dans", "avec", "sans", "sous", "chez", "qui",
+        "que", "ne", "est", "sont", "a", "ont", "sera", "mon", "ma", "mes",
+    ];
+    const EN: &[&str] = &[
+        "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "and", "or", "with", "from",
+        "as", "is", "are", "was", "were", "be", "our", "your", "its", "their", "his", "her", "my",
+        "into", "has", "have", "will",
+    ];
+    const DE: &[&str] = &[
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "und",
+        "oder", "zu", "zum", "zur", "im", "in", "am", "an", "auf", "mit", "von", "vom", "für",
+        "ist", "sind", "wird", "unser", "unsere",
+    ];
+    let list = match language {
+        Language::French => FR,
+        Language::English => EN,
+        Language::German => DE,
+    };
+    let w = word.trim().to_lowercase();
+    list.contains(&w.as_str())
+}
+
 /// Builds the items of a paragraph from its text and glyphs.
 pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
     let mut out = Items::default();
@@ -192,6 +225,14 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             if content_end > g0 && keeps_next_word(content) {
                 // « à » or « 7 » at a line end: breaking here costs extra.
                 out.penalty(SHORT_WORD_BREAK_PENALTY, false);
+            } else if !opts.justify && content_end > g0 {
+                // A ragged line (a headline) ends well after its colon, badly
+                // on an article, a preposition or an auxiliary.
+                if content.ends_with(':') {
+                    out.penalty(-COLON_BREAK_BONUS, false);
+                } else if is_function_word(content, opts.language) {
+                    out.penalty(FUNCTION_WORD_BREAK_PENALTY, false);
+                }
             }
             let width: f32 = spaces.iter().map(|&k| glyphs[k].advance).sum();
             let (stretch, shrink) = if opts.justify {

@@ -156,6 +156,7 @@ pub struct Prepared {
     indent: Pt,
     balance: bool,
     letter_spacing: f32,
+    language: Language,
     label: Option<LineRun>,
     hyphens: Vec<(u16, f32, char)>,
     /// Characters the fonts lack.
@@ -257,6 +258,7 @@ impl Prepared {
             indent: input.indent,
             balance: input.balance,
             letter_spacing: input.letter_spacing,
+            language: input.language,
             label,
             hyphens,
             missing,
@@ -313,11 +315,16 @@ impl Prepared {
             return lines;
         }
         let (mut lo, mut hi) = (width * 0.5, width);
+        // A narrower measure must not end more lines on a function word.
+        let bad = self.weak_ends(&lines);
         let mut best = lines;
         while hi - lo > BALANCE_PRECISION {
             let mid = (lo + hi) / 2.0;
             let tried = self.break_at(first, mid, unhyphenated);
-            if tried.len() <= best.len() && tried.iter().all(|l| !l.overfull) {
+            if tried.len() <= best.len()
+                && tried.iter().all(|l| !l.overfull)
+                && self.weak_ends(&tried) <= bad
+            {
                 hi = mid;
                 best = tried;
             } else {
@@ -325,6 +332,20 @@ impl Prepared {
             }
         }
         best
+    }
+
+    /// How many lines but the last end on an article, a preposition or an auxiliary.
+    fn weak_ends(&self, lines: &[Line]) -> usize {
+        let n = lines.len().saturating_sub(1);
+        lines[..n]
+            .iter()
+            .filter(|l| {
+                let text: String = l.runs.iter().map(|r| r.text.as_str()).collect();
+                text.split_whitespace()
+                    .last()
+                    .is_some_and(|w| items::is_function_word(w, self.language))
+            })
+            .count()
     }
 
     /// Breaks the paragraph from item `first` on (where an earlier line ended)

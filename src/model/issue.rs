@@ -221,10 +221,29 @@ impl Date {
             "November",
             "December",
         ];
-        let names = if language.starts_with("fr") {
-            &FRENCH_MONTHS
-        } else {
-            &EN
+        const DE: [&str; 12] = [
+            "Januar",
+            "Februar",
+            "März",
+            "April",
+            "Mai",
+            "Juni",
+            "Juli",
+            "August",
+            "September",
+            "Oktober",
+            "November",
+            "Dezember",
+        ];
+        let primary = language
+            .split('-')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let names = match primary.as_str() {
+            "fr" => &FRENCH_MONTHS,
+            "de" => &DE,
+            _ => &EN,
         };
         names[usize::from(self.month - 1)]
     }

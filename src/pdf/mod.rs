@@ -344,8 +344,10 @@ fn print_settings() -> Result<SerializeSettings> {
 /// The document's metadata: title, author, language, description, date.
 fn metadata(doc: &Document, date: Timestamp) -> Metadata {
     let meta = &doc.issue.meta;
+    // What the editor typed, with its apostrophes as the text has them.
+    let typed = |t: &str| t.replace('\'', "’");
     let mut metadata = Metadata::new()
-        .title(doc.title.clone())
+        .title(typed(&doc.title))
         .language(meta.language.clone())
         .creator(format!("maquette {}", env!("CARGO_PKG_VERSION")))
         .creation_date(
@@ -359,10 +361,10 @@ fn metadata(doc: &Document, date: Timestamp) -> Metadata {
                 .utc_offset_minute(0),
         );
     if let Some(author) = &meta.author {
-        metadata = metadata.authors(vec![author.clone()]);
+        metadata = metadata.authors(vec![typed(author)]);
     }
     if let Some(d) = &meta.description {
-        metadata = metadata.description(d.clone());
+        metadata = metadata.description(typed(d));
     }
     metadata
 }

@@ -33,11 +33,33 @@ pub fn markdown_to_text(lines: &[&str]) -> String {
             continue;
         }
         let line = strip_block_marker(line);
-        let line = strip_links(line).replace('*', "");
+        let line = spaced_hours(&strip_links(line).replace('*', ""));
         text.push_str(&line);
         text.push('\n');
     }
     text
+}
+
+/// `9h30` and `15h` as French typography sets them: `9 h 30`, `15 h`.
+fn spaced_hours(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
+        let after = chars.get(i + 1).copied();
+        let hour = c == 'h'
+            && digit_before
+            && after.is_none_or(|a| a.is_ascii_digit() || !a.is_alphanumeric());
+        if hour {
+            out.push_str(" h");
+            if after.is_some_and(|a| a.is_ascii_digit()) {
+                out.push(' ');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `line` without a leading `#…`, `>`, `-`/`*`/`+` or `1.` marker.
