@@ -458,6 +458,7 @@ fn build_stories<'l>(
                 .map_err(|e| e.at(format!("stories[{si}] (Markdown line {line})")))?;
             Ok((id, images.aspect(id)))
         };
+        let found = findings.len();
         let story = story::build(
             &s.name,
             &s.text.source(),
@@ -468,6 +469,10 @@ fn build_stories<'l>(
             findings,
         )
         .map_err(|e| e.in_file(issue_file))?;
+        // What composing the story found names the issue file.
+        for f in &mut findings[found..] {
+            f.message = format!("{}: {}", issue_file.display(), f.message);
+        }
         out.push(placement::StoryIn {
             index: si,
             name: s.name.clone(),

@@ -106,6 +106,15 @@ struct Area {
 }
 
 impl Area {
+    /// The page without its bleed: where text may go.
+    fn trimmed(&self) -> Area {
+        Area {
+            w: self.w,
+            h: self.h,
+            bleed: 0.0,
+        }
+    }
+
     /// Checks that a rectangle lies on the page (its bleed included) and is not empty.
     fn holds(&self, [x, y, w, h]: [f32; 4], min: f32, at: &str) -> Result<(), Problem> {
         for (v, f) in [(x, "x_mm"), (y, "y_mm"), (w, "w_mm"), (h, "h_mm")] {
@@ -122,8 +131,13 @@ impl Area {
         }
         let b = self.bleed;
         if x < -b || y < -b || x + w > self.w + b + 0.01 || y + h > self.h + b + 0.01 {
+            let bleed = if b > 0.0 {
+                format!(" and its {b} mm bleed")
+            } else {
+                " (text stays inside the trimmed page)".to_string()
+            };
             return Err(Problem::new(format!(
-                "the item ({x}, {y}, {w} × {h} mm) lies off the {} × {} mm page and its {b} mm bleed",
+                "the item ({x}, {y}, {w} × {h} mm) lies off the {} × {} mm page{bleed}",
                 self.w, self.h
             ))
             .at(at.to_string())
@@ -142,7 +156,8 @@ fn check_item(item: &Item, area: &Area, at: &str) -> Result<(), Problem> {
             check_stroke(b.stroke.as_ref(), at)
         }
         Item::Text(t) => {
-            area.holds([t.x_mm.0, 0.0, t.w_mm.0, MIN_FRAME_MM], MIN_FRAME_MM, at)?;
+            area.trimmed()
+                .holds([t.x_mm.0, 0.0, t.w_mm.0, MIN_FRAME_MM], MIN_FRAME_MM, at)?;
             within(
                 t.baseline_mm.0,
                 (0.0, area.h),
@@ -158,9 +173,11 @@ fn check_item(item: &Item, area: &Area, at: &str) -> Result<(), Problem> {
     }
 }
 
-/// The numbers of a text frame: on the page, with room for text inside its insets and label.
+/// The numbers of a text frame: on the page itself (text in the bleed would
+/// be trimmed off), with room for text inside its insets and label.
 fn check_frame(f: &FrameSpec, area: &Area, at: &str) -> Result<(), Problem> {
-    area.holds([f.x_mm.0, f.y_mm.0, f.w_mm.0, f.h_mm.0], MIN_FRAME_MM, at)?;
+    area.trimmed()
+        .holds([f.x_mm.0, f.y_mm.0, f.w_mm.0, f.h_mm.0], MIN_FRAME_MM, at)?;
     check_stroke(f.stroke.as_ref(), at)?;
     for (i, inset) in f.inset_mm.iter().enumerate() {
         within(inset.0, (0.0, 1000.0), "mm", format!("{at}.inset_mm[{i}]"))?;
