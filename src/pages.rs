@@ -233,13 +233,6 @@ pub fn compose(
     let mut pages = Vec::with_capacity(placed.masters.len());
     let mut bookmarks = Vec::new();
     for (page, master) in placed.masters.iter().enumerate() {
-        if !placement::page_has_text(&placed.stories, page) {
-            findings.push(Finding::warning(format!(
-                "{}: page {} holds no text of any story: add text, or let the layout allow fewer pages",
-                issue_file.display(),
-                page + 1
-            )));
-        }
         let on_page = PageInput {
             page,
             master,
@@ -252,6 +245,16 @@ pub fn compose(
             bookmarks: &mut bookmarks,
         };
         pages.push(draw_page(&on_page, &drawing, &mut shaper, &mut sink)?);
+    }
+    let empty: Vec<usize> = (0..placed.masters.len())
+        .filter(|&p| !placement::page_has_text(&placed.stories, p))
+        .collect();
+    if !empty.is_empty() {
+        findings.push(Finding::warning(format!(
+            "{}: {} hold no text of any story: add text, or let the layout allow fewer pages",
+            issue_file.display(),
+            page_ranges(&empty)
+        )));
     }
     bookmarks.sort_by_key(|b: &(usize, usize, Bookmark)| (b.0, b.1));
     let bookmarks = bookmarks.into_iter().map(|b| b.2).collect();
@@ -281,6 +284,25 @@ pub fn compose(
         stories,
         findings,
     })
+}
+
+/// Pages (0-based) as a reader counts them: « page 3 », « pages 3, 5–9 ».
+fn page_ranges(pages: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < pages.len() {
+        let mut j = i;
+        while j + 1 < pages.len() && pages[j + 1] == pages[j] + 1 {
+            j += 1;
+        }
+        parts.push(match j > i {
+            true => format!("{}–{}", pages[i] + 1, pages[j] + 1),
+            false => (pages[i] + 1).to_string(),
+        });
+        i = j + 1;
+    }
+    let word = if pages.len() == 1 { "page" } else { "pages" };
+    format!("{word} {}", parts.join(", "))
 }
 
 /// The issue's date, read from `meta.date`.
