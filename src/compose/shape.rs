@@ -58,6 +58,35 @@ pub struct MissingGlyph {
     pub offset: usize,
 }
 
+/// The byte range of an ordinal's letters in a word, French style: a number
+/// (figures, or a Roman numeral of two letters or more, or I, V, X) followed
+/// by `e`, `er`, `re`, `es`, `ers`, `res`, `nd(e)(s)`, then nothing but
+/// punctuation (« 1er », « 2e, », « XXIe »).
+pub fn ordinal_suffix(word: &str) -> Option<std::ops::Range<usize>> {
+    // « ème » is left as typed: the faces have no superior è.
+    const SUFFIXES: [&str; 10] = [
+        "e", "er", "re", "es", "ers", "res", "nd", "nde", "nds", "ndes",
+    ];
+    let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+    let numeral = if digits > 0 {
+        digits
+    } else {
+        let roman = word.bytes().take_while(|b| b"IVXLCDM".contains(b)).count();
+        let ok = roman >= 2 || (roman == 1 && b"IVX".contains(&word.as_bytes()[0]));
+        if !ok {
+            return None;
+        }
+        roman
+    };
+    let rest = &word[numeral..];
+    let letters = rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len());
+    let tail = &rest[letters..];
+    (SUFFIXES.contains(&&rest[..letters]) && tail.chars().all(|c| !c.is_alphanumeric()))
+        .then_some(numeral..numeral + letters)
+}
+
 /// Shapes text with the faces of a font set, reusing shape plans.
 pub struct Shaper<'f> {
     fonts: &'f FontSet,
@@ -194,8 +223,31 @@ impl<'f> Shaper<'f> {
             buffer.set_direction(rustybuzz::Direction::LeftToRight);
             buffer.set_script(rustybuzz::script::LATIN);
             buffer.set_language(self.language.clone());
-            let plan = &self.plans[face.0][usize::from(lining)];
-            let out = rustybuzz::shape_with_plan(&self.faces[face.0], plan, buffer);
+            let french = self.language.as_str().starts_with("fr");
+            let out = match ordinal_suffix(word).filter(|_| french) {
+                // An ordinal (« 1er », « XXIe »): its letters as superiors.
+                Some(sup) => {
+                    let tag = |t: &[u8; 4]| rustybuzz::ttf_parser::Tag::from_bytes(t);
+                    // rustybuzz takes an inclusive end for HarfBuzz's exclusive one.
+                    let range = sup.start..=sup.end;
+                    let mut features = vec![rustybuzz::Feature::new(tag(b"sups"), 1, range)];
+                    if lining {
+                        features.push(rustybuzz::Feature::new(tag(b"lnum"), 1, ..));
+                    }
+                    let plan = rustybuzz::ShapePlan::new(
+                        &self.faces[face.0],
+                        rustybuzz::Direction::LeftToRight,
+                        Some(rustybuzz::script::LATIN),
+                        Some(&self.language),
+                        &features,
+                    );
+                    rustybuzz::shape_with_plan(&self.faces[face.0], &plan, buffer)
+                }
+                None => {
+                    let plan = &self.plans[face.0][usize::from(lining)];
+                    rustybuzz::shape_with_plan(&self.faces[face.0], plan, buffer)
+                }
+            };
             let glyphs = out
                 .glyph_infos()
                 .iter()
@@ -318,6 +370,23 @@ impl<'f> Shaper<'f> {
             if i == first || out[i - 1].start != out[i].start {
                 boundary = out[i].start;
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals() {
+        assert_eq!(ordinal_suffix("1er"), Some(1..3));
+        assert_eq!(ordinal_suffix("2e,"), Some(1..2));
+        assert_eq!(ordinal_suffix("XXIe"), Some(3..4));
+        for no in [
+            "7ème", "De", "Ce", "Le", "Me", "12", "2018", "A1", "3D", "1erx", "Xavier",
+        ] {
+            assert_eq!(ordinal_suffix(no), None, "{no}");
         }
     }
 }
