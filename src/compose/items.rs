@@ -39,6 +39,9 @@ pub const NAME_BREAK_PENALTY: f32 = 50.0;
 pub const FUNCTION_WORD_BREAK_PENALTY: f32 = 400.0;
 /// Bonus for ending a ragged line after a colon (« Habitat : | un observatoire »).
 pub const COLON_BREAK_BONUS: f32 = 100.0;
+/// Cost of breaking between two capitalised words (a first name and a name,
+/// « Parc » and its name): like a line of badness 150.
+pub const NAME_SPACE_PENALTY: f32 = 150.0;
 /// Cost of other breaks without a space (after a dash or slash).
 pub const OTHER_BREAK_PENALTY: f32 = 20.0;
 /// Cost of ending a line after a one-letter word (« à ») or a number
@@ -222,9 +225,13 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             .collect();
         let forced = (content_end..g1).any(|k| glyphs[k].kind == GlyphKind::Break);
         if let (Some(&first), false) = (spaces.first(), forced) {
+            let next_word = text.get(pos..).unwrap_or("");
             if content_end > g0 && keeps_next_word(content) {
                 // « à » or « 7 » at a line end: breaking here costs extra.
                 out.penalty(SHORT_WORD_BREAK_PENALTY, false);
+            } else if content_end > g0 && splits_name(content, next_word) {
+                // « Michel | Dagbert »: a name is kept on one line when it can be.
+                out.penalty(NAME_SPACE_PENALTY, false);
             } else if !opts.justify && content_end > g0 {
                 // A ragged line (a headline) ends well after its colon, badly
                 // on an article, a preposition or an auxiliary.
@@ -333,6 +340,18 @@ fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
     }
     out.hang_left = left;
     out.hang_right = right;
+}
+
+/// Whether a space between `word` and the text `next` falls inside a name:
+/// two capitalised words (« Michel Dagbert », « Parc Marcel Cabiddu »).
+fn splits_name(word: &str, next: &str) -> bool {
+    let capital = |w: &str| {
+        let w = w.trim_start_matches(['«', '“', '(', '\u{A0}']);
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().skip(1).any(char::is_lowercase)
+    };
+    let ends_clause = word.ends_with(['.', ',', ';', ':', '!', '?', ')', '»', '”']);
+    !ends_clause && capital(word) && capital(next.trim_start())
 }
 
 /// Should this word stay on the line of the next one: a one-letter word
