@@ -43,7 +43,12 @@ fn expected(source: &str) -> (String, Vec<(char, usize)>) {
 fn letters(text: &str) -> Vec<(char, usize)> {
     text.char_indices()
         .filter(|(_, c)| c.is_alphanumeric())
-        .flat_map(|(i, c)| c.to_lowercase().map(move |l| (l, i)))
+        .flat_map(|(i, c)| {
+            // Case folded through the capitals (ß and SS, ﬁ and FI are one).
+            c.to_uppercase()
+                .flat_map(char::to_lowercase)
+                .map(move |l| (l, i))
+        })
         .collect()
 }
 

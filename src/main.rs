@@ -97,9 +97,17 @@ fn render_all(
         );
         return ExitCode::from(2);
     }
+    // No output may replace an issue or a layout of another issue of the command.
+    let shared: Vec<PathBuf> = issues
+        .iter()
+        .flat_map(|i| {
+            let layout = maquette::read(i).ok().map(|r| r.layout_file);
+            std::iter::once(i.clone()).chain(layout)
+        })
+        .collect();
     let mut worst = 0;
     for issue in issues {
-        if let Err(e) = render(issue, output.clone(), editions, timings) {
+        if let Err(e) = render(issue, output.clone(), editions, timings, &shared) {
             eprintln!("error: {e}");
             worst = worst.max(e.exit_code());
         }
@@ -113,6 +121,7 @@ fn render(
     output: Option<PathBuf>,
     editions: Editions,
     timings: bool,
+    shared: &[PathBuf],
 ) -> maquette::error::Result<()> {
     let options = maquette::Options {
         timestamp: source_date_epoch(),
@@ -133,8 +142,10 @@ fn render(
             )
         })
         .collect();
+    let mut inputs = rendered.inputs.clone();
+    inputs.extend_from_slice(shared);
     for path in &paths {
-        maquette::check_output(path, &rendered.inputs)?;
+        maquette::check_output(path, &inputs)?;
     }
     for ((edition, bytes), path) in rendered.editions.iter().zip(&paths) {
         maquette::write_atomically(path, bytes)?;

@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 
 /// How close to the trim edge a side must be to count as touching it.
 const EDGE_TOLERANCE: Pt = Pt(0.1);
+/// How far a line may pass the page's right edge (hanging punctuation) before it is text lost.
+const OFF_PAGE_TOLERANCE: Pt = Pt(2.0);
 /// Width of a caption's bar.
 const RULE_LEFT_WIDTH: Pt = Pt(2.0);
 
@@ -217,6 +219,7 @@ pub fn compose(
             &s.story,
             &s.filled,
             issue_file,
+            layout.page.width_mm.into(),
         ));
     }
     let month = date.month_name(&issue.meta.language).to_string();
@@ -668,7 +671,9 @@ fn frame_marks(
     };
     let bottom_inset: Pt = spec.inset_mm[2].into();
     let box_rect = if spec.fit {
+        // Shrunk to its text, and moved with it when the text sits at the bottom.
         Rect {
+            y: frame.y + shift,
             h: used_bottom - frame.y + bottom_inset,
             ..frame
         }
@@ -715,6 +720,17 @@ fn frame_marks(
                 story: stories[*pi].index,
             },
         );
+        if lines.len() > 1 {
+            return Err(Error::input(
+                Problem::new(format!(
+                    "the label « {} » does not fit on one line of its band",
+                    label.text
+                ))
+                .in_file(drawing.layout_file)
+                .at(format!("{at}.label.text"))
+                .hint("shorten the label, make its style smaller or the frame wider"),
+            ));
+        }
         for line in lines.into_iter().take(1) {
             marks.push(Mark::Text {
                 runs: line.runs,
@@ -858,22 +874,50 @@ fn bookmark_title(text: &str) -> String {
 
 /// Lines wider than their frame or their table column (a word too long to
 /// break), and words broken by force: one warning per block.
-fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -> Vec<Finding> {
+fn overfull(
+    story: &str,
+    blocks: &Story,
+    filled: &[Filled],
+    issue_file: &Path,
+    page_width: Pt,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut reported = Vec::new();
+    let mut off_page = Vec::new();
     for f in filled {
         for placed in &f.placed {
-            let (block, line, room, row) = match placed {
-                Placed::Line { block, line, .. } => (*block, line, f.slot.area.w, None),
+            let (block, line, room, row, left) = match placed {
+                Placed::Line { block, line, .. } => {
+                    (*block, line, f.slot.area.w, None, f.slot.area.x)
+                }
                 Placed::Cell {
                     block,
                     line,
                     width,
                     row,
+                    x,
                     ..
-                } => (*block, line, *width, Some(*row)),
+                } => (*block, line, *width, Some(*row), f.slot.area.x + *x),
                 _ => continue,
             };
+            let right = line
+                .runs
+                .iter()
+                .map(|r| r.x + r.width)
+                .fold(Pt::ZERO, Pt::max);
+            if left + right > page_width + OFF_PAGE_TOLERANCE && !off_page.contains(&block) {
+                // Text that would print off the page is text lost.
+                off_page.push(block);
+                let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                let start: String = text.chars().take(30).collect();
+                out.push(Finding::error(format!(
+                    "{}: story `{story}`, Markdown line {}: a line runs {:.0} mm off the page (« {start}… »): \
+                     its paragraph style's size, indent or table gap is too large for the frame",
+                    issue_file.display(),
+                    blocks.info[block].line,
+                    (left + right - page_width).to_mm().0
+                )));
+            }
             if !(line.overfull || line.forced) || reported.contains(&block) {
                 continue;
             }
@@ -903,10 +947,16 @@ fn overfull(story: &str, blocks: &Story, filled: &[Filled], issue_file: &Path) -
                      or give it a hyphen or a space where it may break"
                 )
             };
-            out.push(Finding::warning(format!(
+            let message = format!(
                 "{}: story `{story}`, Markdown line {md_line}: {advice}",
-                issue_file.display(),
-            )));
+                issue_file.display()
+            );
+            // A cell's line past its column prints over the next column.
+            out.push(if line.overfull && row.is_some() {
+                Finding::error(message)
+            } else {
+                Finding::warning(message)
+            });
         }
     }
     out

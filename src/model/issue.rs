@@ -199,7 +199,9 @@ impl Date {
         if parts.next().is_some() || !(1..=12).contains(&month) {
             return None;
         }
-        if day.is_some_and(|d| d == 0 || d > days_in_month(year, month)) {
+        if !(1900..=9999).contains(&year)
+            || day.is_some_and(|d| d == 0 || d > days_in_month(year, month))
+        {
             return None;
         }
         Some(Date { year, month, day })

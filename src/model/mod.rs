@@ -54,8 +54,18 @@ fn json_error(inner: serde_json::Error, path: Option<String>, file: &Path, what:
 }
 
 /// serde_json appends " at line L column C"; we print the position ourselves.
+/// An untagged enum's « did not match any variant » says what the field takes.
 fn strip_position(err: &serde_json::Error) -> String {
     let text = err.to_string();
+    for (name, takes) in [
+        ("PageCount", "a page count is a number (4) or { \"min\": …, \"max\": …, \"multiple_of\": … } (no other field)"),
+        ("MasterChoice", "a master is a name (\"next\") or { \"left\": …, \"right\": … } (no other field)"),
+        ("StoryText", "a story's text is one string or a list of strings"),
+    ] {
+        if text.contains(&format!("untagged enum {name}")) {
+            return takes.to_string();
+        }
+    }
     match text.rfind(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text,

@@ -15,10 +15,14 @@ pub const SIZE_PT: (f32, f32) = (1.0, 400.0);
 pub const LEADING_PT: (f32, f32) = (1.0, 500.0);
 /// Vertical spaces and indents, in points.
 pub const SPACE_PT: (f32, f32) = (0.0, 1000.0);
+/// Indents, in points (a list's label hangs in it).
+pub const INDENT_PT: (f32, f32) = (0.0, 200.0);
 /// Letter-spacing allowed to justification, in percent.
 pub const LETTER_SPACING_PCT: (f32, f32) = (0.0, 10.0);
 /// Tracking, in em.
 pub const TRACKING_EM: (f32, f32) = (-0.1, 1.0);
+/// Space between table columns, in points.
+pub const COLUMN_GAP_PT: (f32, f32) = (0.0, 100.0);
 /// Line widths, in points.
 pub const STROKE_PT: (f32, f32) = (0.05, 20.0);
 /// The smallest frame or text, in millimetres each way.
@@ -83,7 +87,7 @@ fn check_style(s: &ParagraphStyle, at: &str) -> Result<(), Problem> {
     if let Some(b) = s.space_between_pt {
         within(b.0, SPACE_PT, "pt", format!("{at}.space_between_pt"))?;
     }
-    within(s.indent_pt.0, SPACE_PT, "pt", format!("{at}.indent_pt"))?;
+    within(s.indent_pt.0, INDENT_PT, "pt", format!("{at}.indent_pt"))?;
     within(
         s.letter_spacing_pct,
         LETTER_SPACING_PCT,
@@ -95,7 +99,19 @@ fn check_style(s: &ParagraphStyle, at: &str) -> Result<(), Problem> {
         TRACKING_EM,
         "em",
         format!("{at}.tracking_em"),
-    )
+    )?;
+    if let Some(gap) = s.column_gap_pt {
+        within(gap.0, COLUMN_GAP_PT, "pt", format!("{at}.column_gap_pt"))?;
+    }
+    if let Some(rule) = &s.rule_below {
+        within(
+            rule.width_pt.0,
+            STROKE_PT,
+            "pt",
+            format!("{at}.rule_below.width_pt"),
+        )?;
+    }
+    Ok(())
 }
 
 /// The page's size and bleed, in millimetres.
