@@ -703,6 +703,16 @@ mod tests {
         }
     }
 
+    /// Body paragraphs of `copies[i]` sentences each.
+    fn paras(copies: impl IntoIterator<Item = usize>) -> Vec<Block> {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts, Language::French);
+        copies
+            .into_iter()
+            .map(|n| para(&mut shaper, &fonts, n, false))
+            .collect()
+    }
+
     /// Slots of `lines` lines of 12 pt each, `n` of them, two per page.
     fn slots(n: usize, lines: f32) -> Vec<Slot> {
         (0..n)
@@ -736,11 +746,7 @@ mod tests {
 
     #[test]
     fn every_line_is_placed_once_in_chain_order() {
-        let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts, Language::French);
-        let blocks: Vec<Block> = (0..6)
-            .map(|i| para(&mut shaper, &fonts, 1 + i % 3, false))
-            .collect();
+        let blocks = paras((0..6).map(|i| 1 + i % 3));
         let total: usize = blocks
             .iter()
             .map(|b| match &b.content {
@@ -759,11 +765,7 @@ mod tests {
 
     #[test]
     fn no_orphan_or_widow_at_frame_breaks() {
-        let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts, Language::French);
-        let blocks: Vec<Block> = (0..8)
-            .map(|i| para(&mut shaper, &fonts, 2 + i % 2, false))
-            .collect();
+        let blocks = paras((0..8).map(|i| 2 + i % 2));
         for height in [5.0, 6.0, 7.0, 9.0, 11.0] {
             let poured = pour_into(&blocks, &slots(40, height), false);
             let per_slot: Vec<Vec<(usize, usize)>> = poured.filled.iter().map(lines_in).collect();
@@ -812,11 +814,7 @@ mod tests {
 
     #[test]
     fn the_last_page_is_balanced_to_within_a_line() {
-        let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts, Language::French);
-        let blocks: Vec<Block> = (0..3)
-            .map(|_| para(&mut shaper, &fonts, 2, false))
-            .collect();
+        let blocks = paras([2; 3]);
         let poured = pour_into(&blocks, &slots(2, 40.0), true);
         assert_eq!(poured.end.block, blocks.len());
         let counts: Vec<usize> = poured.filled.iter().map(|f| lines_in(f).len()).collect();
@@ -830,22 +828,14 @@ mod tests {
 
     #[test]
     fn a_story_longer_than_its_chain_stops_where_it_did_not_fit() {
-        let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts, Language::French);
-        let blocks: Vec<Block> = (0..6)
-            .map(|_| para(&mut shaper, &fonts, 3, false))
-            .collect();
+        let blocks = paras([3; 6]);
         let poured = pour_into(&blocks, &slots(2, 10.0), false);
         assert!(poured.end.block < blocks.len());
     }
 
     #[test]
     fn a_story_that_ends_early_is_spread_to_the_chain_last_page() {
-        let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts, Language::French);
-        let blocks: Vec<Block> = (0..2)
-            .map(|_| para(&mut shaper, &fonts, 2, false))
-            .collect();
+        let blocks = paras([2; 2]);
         // Three pages of two 40-line frames: the story needs about one frame.
         let poured = pour_into(&blocks, &slots(6, 40.0), true);
         assert_eq!(poured.end.block, blocks.len());
@@ -861,11 +851,7 @@ mod tests {
 
     #[test]
     fn lines_left_counts_what_did_not_fit() {
-        let fonts = fonts();
-        let mut shaper = Shaper::new(&fonts, Language::French);
-        let blocks: Vec<Block> = (0..4)
-            .map(|_| para(&mut shaper, &fonts, 3, false))
-            .collect();
+        let blocks = paras([3; 4]);
         let mut cache = LineCache::new(&blocks);
         let total = lines_left(&mut cache, Position::default(), Pt(160.0));
         let poured = pour_story(&mut cache, &slots(1, 10.0), false);

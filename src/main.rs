@@ -97,9 +97,11 @@ fn render_all(
         );
         return ExitCode::from(2);
     }
-    // No output may replace an issue or a layout of another issue of the command.
+    // No output may replace an issue or a layout of another issue of the
+    // command (one issue's own inputs are checked by `render`).
     let shared: Vec<PathBuf> = issues
         .iter()
+        .filter(|_| issues.len() > 1)
         .flat_map(|i| {
             let layout = maquette::read(i).ok().map(|r| r.layout_file);
             std::iter::once(i.clone()).chain(layout)

@@ -931,7 +931,7 @@ fn overfull(
                 _ => info.line,
             };
             let advice = if line.overfull {
-                overfull_advice(line, room, &text, row.is_some())
+                overfull_advice(right, room, &text, row.is_some())
             } else {
                 let end: String = text
                     .trim_end_matches(['\u{AD}', '\u{2010}', '-'])
@@ -963,12 +963,8 @@ fn overfull(
 }
 
 /// What to say of a line that sticks out of its room (a frame or a table column).
-fn overfull_advice(line: &crate::compose::Line, room: Pt, text: &str, in_table: bool) -> String {
-    let right = line
-        .runs
-        .iter()
-        .map(|r| r.x + r.width)
-        .fold(Pt::ZERO, Pt::max);
+/// `right` is where the line ends, from the room's left edge.
+fn overfull_advice(right: Pt, room: Pt, text: &str, in_table: bool) -> String {
     let over = (right - room).to_mm().0;
     let start: String = text.chars().take(30).collect();
     if in_table {

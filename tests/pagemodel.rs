@@ -53,6 +53,23 @@ fn page_text(pdf: &Path, page: usize) -> String {
     )
 }
 
+/// Renders one edition of `issue` to `pdf` and checks that it succeeds.
+fn render_edition(issue: &Path, edition: &str, pdf: &Path) {
+    let out = run(&mut maquette([
+        "render".as_ref(),
+        issue.as_os_str(),
+        "--edition".as_ref(),
+        edition.as_ref(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+    ]));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// The PMA fixture `lettre-pma-NN.json`.
 fn fixture(n: u32) -> PathBuf {
     manifest_dir().join(format!("tests/fixtures/lettre-pma-{n:02}.json"))
@@ -401,19 +418,7 @@ fn the_second_publication_renders_from_its_layout_alone() {
     let issue = manifest_dir().join("examples/harbour-news-01.json");
     for edition in ["web", "print"] {
         let pdf = dir.join(&format!("harbour-{edition}.pdf"));
-        let out = run(&mut maquette([
-            "render".as_ref(),
-            issue.as_os_str(),
-            "--edition".as_ref(),
-            edition.as_ref(),
-            "-o".as_ref(),
-            pdf.as_os_str(),
-        ]));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        render_edition(&issue, edition, &pdf);
         // A saddle-stitched booklet: a multiple of four A5 pages.
         assert_eq!(page_count(&pdf) % 4, 0);
         let info = tool("pdfinfo", ["-box".as_ref(), pdf.as_os_str()]);
@@ -500,19 +505,7 @@ fn the_layout_format_of_issue_1_still_renders_the_same_bytes() {
             ("now", common::example_issue_path()),
         ] {
             let pdf = dir.join(&format!("{name}-{edition}.pdf"));
-            let out = run(&mut maquette([
-                "render".as_ref(),
-                issue.as_os_str(),
-                "--edition".as_ref(),
-                edition.as_ref(),
-                "-o".as_ref(),
-                pdf.as_os_str(),
-            ]));
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            render_edition(&issue, edition, &pdf);
             pdfs.push(std::fs::read(&pdf).unwrap());
         }
         assert!(

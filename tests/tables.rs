@@ -43,22 +43,7 @@ fn fixture_issue() -> Value {
 
 /// The fixture layout as JSON, its font and profile paths made absolute.
 fn fixture_layout() -> Value {
-    let dir = fixture_dir();
-    let text = fs::read_to_string(dir.join("layout.json")).expect("cannot read the fixture layout");
-    let mut layout: Value = serde_json::from_str(&text).expect("the fixture layout is not JSON");
-    let absolute = |path: &mut Value| {
-        let relative = path.as_str().expect("a path is a string").to_string();
-        *path = Value::from(dir.join(relative).to_str().unwrap());
-    };
-    for family in layout["fonts"].as_object_mut().unwrap().values_mut() {
-        family
-            .as_object_mut()
-            .unwrap()
-            .values_mut()
-            .for_each(absolute);
-    }
-    absolute(&mut layout["print"]["icc_profile"]);
-    layout
+    common::layout_with_absolute_paths(&fixture_dir().join("layout.json"))
 }
 
 /// The rows of the calendar table, as the fixture types them: each row's cells.

@@ -84,15 +84,7 @@ fn spaces(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
             }
             '»' => {
                 // After a word or a sign (« connaître ! »), a no-break space.
-                while out.last().is_some_and(|&(c, _)| is_space(c)) {
-                    out.pop();
-                }
-                if out
-                    .last()
-                    .is_some_and(|&(p, _)| !p.is_whitespace() && !"«([".contains(p))
-                {
-                    out.push((NBSP, run));
-                }
+                set_space_after(&mut out, NBSP, run, "«([");
                 out.push((c, run));
             }
             'h' if hour_mark(&chars, i) => {
@@ -138,13 +130,20 @@ fn prev_non_space(out: &[(char, usize)]) -> Option<char> {
 
 /// Replaces the spaces at the end of `out` by `space`, or adds it after a word.
 fn set_space_before(out: &mut Vec<(char, usize)>, space: char, run: usize) {
+    set_space_after(out, space, run, "«([!?;:");
+}
+
+/// Replaces the spaces at the end of `out` by `space`, or adds it, unless
+/// what precedes is one of `bare` (an opening sign, or a sign that takes no
+/// space before the next one).
+fn set_space_after(out: &mut Vec<(char, usize)>, space: char, run: usize, bare: &str) {
     let mut space_run = None;
     while out.last().is_some_and(|&(c, _)| is_space(c)) {
         space_run = out.pop().map(|x| x.1);
     }
     let after_word = out
         .last()
-        .is_some_and(|&(c, _)| !c.is_whitespace() && !"«([!?;:".contains(c));
+        .is_some_and(|&(c, _)| !c.is_whitespace() && !bare.contains(c));
     if after_word {
         out.push((space, space_run.unwrap_or(run)));
     } else if let Some(r) = space_run {

@@ -218,10 +218,15 @@ pub fn write_json(dir: &TestDir, name: &str, value: &Value) -> PathBuf {
 /// colour profile's path made absolute (they are relative to the layout
 /// file), so that a copy can live anywhere.
 pub fn example_layout() -> Value {
-    let layout_path = example_layout_path();
+    layout_with_absolute_paths(&example_layout_path())
+}
+
+/// The layout file at `layout_path` as JSON, its font, image and profile
+/// paths made absolute, so that a copy can live anywhere.
+pub fn layout_with_absolute_paths(layout_path: &Path) -> Value {
     let layout_dir = layout_path.parent().unwrap().to_path_buf();
-    let text = fs::read_to_string(&layout_path).expect("cannot read the example layout");
-    let mut layout: Value = serde_json::from_str(&text).expect("the example layout is not JSON");
+    let text = fs::read_to_string(layout_path).expect("cannot read the layout");
+    let mut layout: Value = serde_json::from_str(&text).expect("the layout is not JSON");
     let absolute = |path: &mut Value| {
         let relative = path.as_str().expect("a path is a string");
         *path = Value::from(layout_dir.join(relative).to_str().unwrap());
