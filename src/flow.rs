@@ -292,11 +292,8 @@ pub fn pour(
                         w = h / *aspect;
                     }
                     if h > room {
-                        if first_in_slot {
-                            fresh_misses += 1;
-                            if fresh_misses > MAX_EMPTY_FRAMES {
-                                break 'slots;
-                            }
+                        if gives_up(first_in_slot, &mut fresh_misses) {
+                            break 'slots;
                         }
                         break;
                     }
@@ -339,11 +336,8 @@ pub fn pour(
                         }
                     }
                     let Some(take) = take else {
-                        if first_in_slot {
-                            fresh_misses += 1;
-                            if fresh_misses > MAX_EMPTY_FRAMES {
-                                break 'slots;
-                            }
+                        if gives_up(first_in_slot, &mut fresh_misses) {
+                            break 'slots;
                         }
                         break;
                     };
@@ -386,11 +380,8 @@ pub fn pour(
                         take = fit.min(n);
                     }
                     if take == 0 {
-                        if first_in_slot {
-                            fresh_misses += 1;
-                            if fresh_misses > MAX_EMPTY_FRAMES {
-                                break 'slots;
-                            }
+                        if gives_up(first_in_slot, &mut fresh_misses) {
+                            break 'slots;
                         }
                         break;
                     }
@@ -453,6 +444,16 @@ pub fn pour(
         filled.push(out);
     }
     Poured { filled, end: pos }
+}
+
+/// Counts a block that did not go into a slot: a slot left empty is a miss,
+/// and after [`MAX_EMPTY_FRAMES`] misses in a row pouring gives up (the
+/// story is overset). Returns whether to give up.
+fn gives_up(first_in_slot: bool, misses: &mut usize) -> bool {
+    if first_in_slot {
+        *misses += 1;
+    }
+    *misses > MAX_EMPTY_FRAMES
 }
 
 /// Space between block `i` and the one before it, whose space after is `after`.
