@@ -54,6 +54,9 @@ pub struct Block {
     pub space_after: Pt,
     /// Keep it in the frame where the next block starts.
     pub keep_with_next: bool,
+    /// A heading: its style keeps it with the next block, off the grid; the
+    /// space below it is its own, whatever follows.
+    pub heading: bool,
     /// The baseline grid its first line snaps to, if any (its pitch).
     pub grid: Option<Pt>,
     /// Its paragraph style (index), for spacing between paragraphs of one style.
@@ -259,6 +262,7 @@ pub fn pour(
     limit: &dyn Fn(&Slot) -> Option<Pt>,
 ) -> Poured {
     let blocks = cache.blocks;
+    let story_pitch = blocks.iter().find_map(|b| b.grid);
     let mut filled: Vec<Filled> = Vec::new();
     let mut pos = start;
     let mut k = 0;
@@ -407,18 +411,21 @@ pub fn pour(
                         }
                     }
                     let n = lines.len();
-                    if take == n && b.grid.is_none() && !first_in_slot {
-                        // A heading above text on the grid hangs from the grid
-                        // line of that text: the snap goes above the heading,
-                        // where space is expected, not between it and its text.
-                        // (The next block snaps to the same grid line either way,
-                        // so this uses no room the flow has not counted.)
-                        baseline += drop_to_grid(
-                            blocks,
-                            pos.block,
-                            baseline + lead * (n - 1) as f32,
-                            s.area.y,
-                        );
+                    if take == n && b.grid.is_none() {
+                        // A block off the grid (a heading, a quote) hangs from
+                        // the grid line of the text after it: the snap goes
+                        // above it, where space is expected, not between it and
+                        // its text, at the top of a frame too. When grid text
+                        // follows, it snaps to the same grid line either way,
+                        // so this uses no room the flow has not counted;
+                        // otherwise the drop is taken only if the block still fits.
+                        let last = baseline + lead * (n - 1) as f32;
+                        let drop = drop_to_grid(blocks, pos.block, last, s.area.y, story_pitch);
+                        let next_on_grid =
+                            blocks.get(pos.block + 1).is_some_and(|x| x.grid.is_some());
+                        if next_on_grid || last + drop + lead * (1.0 - BASELINE_RATIO) <= bottom {
+                            baseline += drop;
+                        }
                     }
                     for (i, line) in lines.into_iter().take(take).enumerate() {
                         out.placed.push(Placed::Line {
@@ -457,28 +464,41 @@ fn gives_up(first_in_slot: bool, misses: &mut usize) -> bool {
 }
 
 /// Space between block `i` and the one before it, whose space after is `after`.
+/// Below a heading, the heading's own space after decides (a list after a
+/// subhead sits where a paragraph would), so a pair of styles always gets one space.
 fn gap_between(blocks: &[Block], i: usize, after: Pt) -> Pt {
     let b = &blocks[i];
     match (i.checked_sub(1).map(|p| &blocks[p]), b.space_between) {
         (Some(prev), Some(between)) if prev.style == b.style => between,
+        (Some(prev), _) if prev.heading => after,
         _ => after.max(b.space_before),
     }
 }
 
-/// How far block `i`, whose last baseline is `last`, moves down so that the
-/// next block, on the grid of the frame starting at `top`, follows at its
-/// natural distance; zero if the next block is not on a grid.
-fn drop_to_grid(blocks: &[Block], i: usize, last: Pt, top: Pt) -> Pt {
-    let (b, Some(next)) = (&blocks[i], blocks.get(i + 1)) else {
+/// How far block `i`, whose last baseline is `last`, moves down so that
+/// grid text after it, on the grid of the frame starting at `top`, follows at
+/// its natural distance. The next block's grid decides, or the story's
+/// (`pitch`) when the next is off the grid or there is none, so the space
+/// above a block never depends on what comes after it.
+fn drop_to_grid(blocks: &[Block], i: usize, last: Pt, top: Pt, pitch: Option<Pt>) -> Pt {
+    let b = &blocks[i];
+    let next = blocks.get(i + 1);
+    let (gap, next_above, pitch) = match next {
+        Some(n) if n.grid.is_some() => (
+            gap_between(blocks, i + 1, b.space_after),
+            n.leading * BASELINE_RATIO,
+            n.grid,
+        ),
+        _ => (
+            b.space_after,
+            pitch.unwrap_or(Pt::ZERO) * BASELINE_RATIO,
+            pitch,
+        ),
+    };
+    let Some(pitch) = pitch else {
         return Pt::ZERO;
     };
-    let Some(pitch) = next.grid else {
-        return Pt::ZERO;
-    };
-    let natural = last
-        + b.leading * (1.0 - BASELINE_RATIO)
-        + gap_between(blocks, i + 1, b.space_after)
-        + next.leading * BASELINE_RATIO;
+    let natural = last + b.leading * (1.0 - BASELINE_RATIO) + gap + next_above;
     snap(natural, top + pitch * BASELINE_RATIO, pitch) - natural
 }
 
@@ -534,7 +554,10 @@ fn unhyphenated_split(
 /// Height the start of block `i` needs (its first lines) below a keep-with-next block.
 fn follow_height(cache: &mut LineCache, i: usize, width: Pt) -> Option<Pt> {
     let b = cache.blocks.get(i)?;
-    let gap = b.space_before;
+    let after = i
+        .checked_sub(1)
+        .map_or(Pt::ZERO, |p| cache.blocks[p].space_after);
+    let gap = gap_between(cache.blocks, i, after);
     let h = match &b.content {
         Content::Image { aspect } => width * *aspect,
         Content::Text(_) => {
@@ -640,31 +663,13 @@ mod tests {
     use crate::compose::{ParagraphInput, RunStyle, StyledRun};
     use crate::fonts::FontSet;
     use crate::model::language::Language;
-    use crate::model::layout::{Align, FontFamily};
-    use std::collections::BTreeMap;
+    use crate::model::layout::Align;
 
     const WORDS: &str = "Le Comité syndical réunit les élus désignés par les quatre collectivités membres du Pôle \
         Métropolitain de l’Artois, qui compte près de six cent cinquante mille habitants et cent cinquante communes.";
 
     fn fonts() -> FontSet {
-        let mut families = BTreeMap::new();
-        let regular = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/fonts/EBGaramond12-Regular.otf"
-        )
-        .to_string();
-        families.insert(
-            "serif".to_string(),
-            FontFamily {
-                regular,
-                italic: None,
-                semibold: None,
-                semibold_italic: None,
-                bold: None,
-                bold_italic: None,
-            },
-        );
-        FontSet::load(&families, std::path::Path::new("/")).expect("the vendored font loads")
+        crate::fonts::serif_for_tests()
     }
 
     /// A justified 10/12 paragraph of `copies` sentences; `keep` makes a one-line heading.
@@ -691,6 +696,7 @@ mod tests {
             indent: Pt::ZERO,
             balance: false,
             letter_spacing: 0.02,
+            max_space: f32::INFINITY,
         };
         Block {
             content: Content::Text(Box::new(Prepared::new(shaper, &input))),
@@ -698,6 +704,7 @@ mod tests {
             space_before: Pt::ZERO,
             space_after: Pt(6.0),
             keep_with_next: keep,
+            heading: false,
             grid: None,
             style: usize::from(keep),
             space_between: None,
@@ -813,6 +820,53 @@ mod tests {
         }
     }
 
+    /// A heading (14 pt leading, off the grid) and the grid text after it:
+    /// `before` is the text's own space before (6 pt for a list).
+    fn heading_and_text(shaper: &mut Shaper, fonts: &FontSet, before: f32) -> [Block; 2] {
+        let mut heading = para(shaper, fonts, 1, true);
+        heading.leading = Pt(14.0);
+        heading.space_before = Pt(8.0);
+        heading.space_after = Pt(2.0);
+        heading.heading = true;
+        let mut text = para(shaper, fonts, 2, false);
+        text.grid = Some(Pt(12.0));
+        text.space_before = Pt(before);
+        [heading, text]
+    }
+
+    #[test]
+    fn a_heading_is_as_far_from_its_text_at_a_frame_top_as_elsewhere() {
+        let fonts = fonts();
+        let mut shaper = Shaper::new(&fonts, Language::French);
+        let mut blocks = Vec::new();
+        for before in [0.0, 0.0, 6.0] {
+            blocks.extend(heading_and_text(&mut shaper, &fonts, before));
+        }
+        let poured = pour_into(&blocks, &slots(1, 60.0), false);
+        let first_baseline = |block: usize| {
+            poured.filled[0].placed.iter().find_map(|p| match p {
+                Placed::Line {
+                    block: b, baseline, ..
+                } if *b == block => Some(baseline.0),
+                _ => None,
+            })
+        };
+        let distances: Vec<f32> = [0, 2, 4]
+            .iter()
+            .map(|&h| first_baseline(h + 1).unwrap() - first_baseline(h).unwrap())
+            .collect();
+        // The first heading is at the frame's top, the third is above a list.
+        assert!(
+            distances.iter().all(|d| (d - distances[1]).abs() < 0.01),
+            "heading-to-text distances {distances:?}"
+        );
+        let top = first_baseline(0).unwrap();
+        assert!(
+            top < 14.0 * BASELINE_RATIO + 12.0,
+            "the heading at the top sits at {top}"
+        );
+    }
+
     #[test]
     fn the_last_page_is_balanced_to_within_a_line() {
         let blocks = paras([2; 3]);
@@ -884,6 +938,7 @@ mod tests {
             indent: Pt::ZERO,
             balance: false,
             letter_spacing: 0.02,
+            max_space: f32::INFINITY,
         };
         Prepared::new(shaper, &input)
     }
@@ -919,6 +974,7 @@ mod tests {
             space_before: Pt(6.0),
             space_after: Pt(6.0),
             keep_with_next: false,
+            heading: false,
             grid: None,
             style: 2,
             space_between: None,

@@ -171,3 +171,22 @@ impl Face {
         })
     }
 }
+
+/// The vendored EB Garamond as the family `serif`, for unit tests.
+#[cfg(test)]
+pub fn serif_for_tests() -> FontSet {
+    let regular = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fonts/EBGaramond12-Regular.otf"
+    );
+    let family = FontFamily {
+        regular: regular.to_string(),
+        italic: None,
+        semibold: None,
+        semibold_italic: None,
+        bold: None,
+        bold_italic: None,
+    };
+    let families = BTreeMap::from([("serif".to_string(), family)]);
+    FontSet::load(&families, Path::new("/")).expect("the vendored font loads")
+}

@@ -627,6 +627,7 @@ fn furniture_line(
         indent: pstyle.indent_pt,
         balance: false,
         letter_spacing: pstyle.letter_spacing_pct / 100.0,
+        max_space: pstyle.max_space_em,
     };
     let prepared = Prepared::new(shaper, &input);
     if let Some(m) = prepared.missing.first() {

@@ -11,6 +11,7 @@ use crate::model::language::Language;
 use crate::model::layout::{Align, ElementStyles, Layout, ParagraphStyle, Weight};
 use crate::model::markdown::{self, BlockKind, ColumnAlign, Span};
 use crate::report::{Edition, Finding};
+use crate::units::Pt;
 use std::path::Path;
 
 /// What a block is in the document's structure (for bookmarks and tagging).
@@ -323,7 +324,29 @@ pub fn build(
             line: block.line,
         });
     }
+    put_quotes_on_grid(&mut out.blocks, styles.layout.baseline_grid_pt);
     Ok(out)
+}
+
+/// Puts on the grid a paragraph off it that sits in text on the grid and
+/// whose leading is the grid's pitch (a block quote in the running text), so
+/// it is spaced like the paragraphs around it and its lines line up with
+/// the next column's.
+fn put_quotes_on_grid(blocks: &mut [Block], pitch: Option<Pt>) {
+    let Some(pitch) = pitch else { return };
+    for i in 1..blocks.len() {
+        let follows_grid = blocks[i - 1].grid.is_some();
+        let b = &mut blocks[i];
+        let text = matches!(b.content, Content::Text(_));
+        if follows_grid
+            && text
+            && b.grid.is_none()
+            && !b.heading
+            && (b.leading - pitch).0.abs() < 0.01
+        {
+            b.grid = Some(pitch);
+        }
+    }
 }
 
 /// The paragraph style the chain (or the layout) gives an element — its
@@ -400,6 +423,7 @@ fn compose_spans(
         indent: pstyle.indent_pt,
         balance: pstyle.balance,
         letter_spacing: pstyle.letter_spacing_pct / 100.0,
+        max_space: pstyle.max_space_em,
     };
     Ok(Prepared::new(shaper, &input))
 }
@@ -435,6 +459,7 @@ fn flow_block(
         space_before: pstyle.space_before_pt,
         space_after: pstyle.space_after_pt,
         keep_with_next: pstyle.keep_with_next,
+        heading: pstyle.keep_with_next && !pstyle.grid,
         grid: if pstyle.grid {
             styles.layout.baseline_grid_pt
         } else {

@@ -2,6 +2,7 @@
 //! checks the PDF with real tools (poppler-utils' pdftotext, pdffonts and
 //! pdfinfo, and qpdf), or checks how a bad input is refused.
 
+#[allow(dead_code)] // each test crate uses its own part of the shared helpers
 mod common;
 
 use std::fs;

@@ -31,22 +31,6 @@ const A4_PT: (f64, f64) = (595.276, 841.89);
 // Running maquette and the tools.
 // ---------------------------------------------------------------------------
 
-/// Runs `maquette render ISSUE --edition EDITION -o OUT` and checks that it succeeds.
-fn render_edition(issue: &Path, edition: &str, out: &Path) {
-    let output = run(&mut maquette([
-        "render".as_ref(),
-        issue.as_os_str(),
-        "--edition".as_ref(),
-        edition.as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]));
-    assert_success(
-        &output,
-        &format!("maquette render {} --edition {edition}", issue.display()),
-    );
-}
-
 /// The example's print edition, rendered as `dir/p.pdf`.
 fn print_edition(dir: &TestDir) -> PathBuf {
     let pdf = dir.join("p.pdf");

@@ -8,8 +8,8 @@
 mod common;
 
 use common::{
-    example_issue, example_layout, manifest_dir, maquette, render, render_expecting_failure, run,
-    story_lines_mut, tool, write_json, TestDir,
+    example_issue, example_layout, manifest_dir, maquette, render, render_edition,
+    render_expecting_failure, run, story_lines_mut, tool, write_json, TestDir,
 };
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -51,23 +51,6 @@ fn page_text(pdf: &Path, page: usize) -> String {
             "-".as_ref(),
         ],
     )
-}
-
-/// Renders one edition of `issue` to `pdf` and checks that it succeeds.
-fn render_edition(issue: &Path, edition: &str, pdf: &Path) {
-    let out = run(&mut maquette([
-        "render".as_ref(),
-        issue.as_os_str(),
-        "--edition".as_ref(),
-        edition.as_ref(),
-        "-o".as_ref(),
-        pdf.as_os_str(),
-    ]));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// The PMA fixture `lettre-pma-NN.json`.

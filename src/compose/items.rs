@@ -12,7 +12,7 @@ pub const SPACE_STRETCH: f32 = 0.5;
 /// Shrink of a word space, as a share of its width: a little more than TeX's
 /// third, since EB Garamond's space (0.2 em) is narrow and a narrow column
 /// has few spaces; a tight line shows less than a loose one (rivers).
-pub const SPACE_SHRINK: f32 = 0.4;
+pub const SPACE_SHRINK: f32 = 0.45;
 /// Cost of a hyphenation point: below TeX's \hyphenpenalty of 50, since a
 /// 57 mm column needs more breaks than a book page; ladders are capped apart.
 pub const HYPHEN_PENALTY: f32 = 30.0;

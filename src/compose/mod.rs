@@ -92,6 +92,9 @@ pub struct ParagraphInput {
     pub balance: bool,
     /// How much words may be letter-spaced to justify a line (a share of their advances).
     pub letter_spacing: f32,
+    /// Widest a word space may grow to justify a line, in em; a line that
+    /// would need more is set flush left with its spaces that wide.
+    pub max_space: f32,
 }
 
 /// A glyph placed on a line.
@@ -156,6 +159,7 @@ pub struct Prepared {
     indent: Pt,
     balance: bool,
     letter_spacing: f32,
+    max_space: f32,
     language: Language,
     label: Option<LineRun>,
     hyphens: Vec<(u16, f32, char)>,
@@ -258,6 +262,7 @@ impl Prepared {
             indent: input.indent,
             balance: input.balance,
             letter_spacing: input.letter_spacing,
+            max_space: input.max_space,
             language: input.language,
             label,
             hyphens,
@@ -423,6 +428,28 @@ impl Prepared {
         lines
     }
 
+    /// How far the spaces of items `from..to` may scale before the widest
+    /// reaches the paragraph's widest space (`max_space` em of its size).
+    fn widest_scale(&self, from: usize, to: usize) -> f32 {
+        let widest = (from..to)
+            .filter_map(|i| match self.items.sources[i] {
+                Source::Glyphs(a, b) => Some(a..b),
+                _ => None,
+            })
+            .flatten()
+            .map(|g| &self.glyphs[g])
+            .filter(|g| g.kind == GlyphKind::Space && g.advance > 0.0)
+            .map(|g| (g.advance, self.styles[usize::from(g.run)].size.0))
+            .fold(None, |acc: Option<(f32, f32)>, s| match acc {
+                Some(a) if a.0 >= s.0 => Some(a),
+                _ => Some(s),
+            });
+        match widest {
+            Some((advance, size)) => (self.max_space * size / advance).max(1.0),
+            None => f32::INFINITY,
+        }
+    }
+
     /// Sets the line made of items `from..to`, broken at item `to`.
     fn set_line(&self, from: usize, to: usize, measure: f32) -> Line {
         let items = &self.items.items;
@@ -486,12 +513,14 @@ impl Prepared {
         };
         let space_scale = if justify && spaces > 0.0 {
             let scale = 1.0 + (measure - natural - ink * letter_scale) / spaces;
-            // An overfull line shrinks its spaces no further than they may.
+            // An overfull line shrinks its spaces no further than they may;
+            // a line that cannot be justified within the widest space allowed
+            // is set flush left with its spaces that wide (quad left).
             let floor = 1.0 - totals.shrink / spaces;
             if overfull {
                 scale.max(floor)
             } else {
-                scale
+                scale.min(self.widest_scale(from, to))
             }
         } else {
             1.0
@@ -583,5 +612,72 @@ impl Prepared {
             ratio,
             next_item: to + 1,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::serif_for_tests;
+
+    /// The lines of a justified French paragraph in EB Garamond 10 pt.
+    fn lines(text: &str, width: Pt, max_space: f32) -> Vec<Line> {
+        let fonts = serif_for_tests();
+        let face = fonts.find("serif", Default::default(), false).unwrap();
+        let style = RunStyle {
+            face,
+            size: Pt(10.0),
+            color: "black".into(),
+            link: None,
+            tracking: Pt::ZERO,
+        };
+        let input = ParagraphInput {
+            runs: vec![StyledRun {
+                text: text.into(),
+                style,
+            }],
+            label: None,
+            align: Align::Justify,
+            hyphenate: true,
+            language: Language::French,
+            indent: Pt::ZERO,
+            balance: false,
+            letter_spacing: 0.02,
+            max_space,
+        };
+        let mut shaper = Shaper::new(&fonts, Language::French);
+        Prepared::new(&mut shaper, &input).lines(width)
+    }
+
+    /// The widest space of a line, in points, and where the line ends.
+    fn widest_and_end(line: &Line) -> (f32, f32) {
+        let widest = line
+            .runs
+            .iter()
+            .flat_map(|r| r.glyphs.iter().map(move |g| (r, g)))
+            .filter(|(r, g)| r.text[g.range.clone()].chars().all(char::is_whitespace))
+            .map(|(_, g)| g.advance)
+            .fold(0.0, f32::max);
+        let end = line.runs.last().map_or(0.0, |r| (r.x + r.width).0);
+        (widest, end)
+    }
+
+    #[test]
+    fn a_line_that_cannot_be_justified_within_the_widest_space_is_set_flush_left() {
+        // An amount may not be split: the first line cannot be filled.
+        let text = "Fonctionnement de la structure : 420 000 €, soit 12 %.";
+        let width = Pt(147.0);
+        let capped = lines(text, width, 0.4);
+        let (widest, end) = widest_and_end(&capped[0]);
+        assert!(widest <= 4.0 + 0.01, "a space of {widest} pt on {capped:?}");
+        assert!(end < width.0 - 1.0, "the line ends at {end} of {width:?}");
+        // Without the cap, it is justified with holes.
+        let justified = lines(text, width, 10.0);
+        let (widest, end) = widest_and_end(&justified[0]);
+        // (its colon hangs a little into the margin)
+        assert!(
+            widest > 6.0 && (end - width.0).abs() < 1.5,
+            "{widest} {end}"
+        );
     }
 }

@@ -211,6 +211,12 @@ pub struct ParagraphStyle {
     /// glyphs' advances (2 by default; less for small sans-serif text, where it shows).
     #[serde(default = "default_letter_spacing")]
     pub letter_spacing_pct: f32,
+    /// Widest a word space may grow to justify a line, in em (0.4 by
+    /// default); a line that would need wider spaces, for want of a better
+    /// break (a long address, an amount), is set flush left with its spaces
+    /// that wide, as a newspaper's H&J quads a line it cannot justify.
+    #[serde(default = "default_max_space")]
+    pub max_space_em: f32,
     /// Make a bookmark (PDF outline entry) of each paragraph in this style.
     #[serde(default)]
     pub bookmark: bool,
@@ -237,6 +243,11 @@ fn default_color() -> String {
 /// text face but enough to spare the word spaces of a narrow column.
 fn default_letter_spacing() -> f32 {
     2.0
+}
+
+/// A word space of 0.4 em: past it, a justified line shows holes.
+fn default_max_space() -> f32 {
+    0.4
 }
 
 fn default_strong() -> Weight {

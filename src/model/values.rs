@@ -19,6 +19,8 @@ pub const SPACE_PT: (f32, f32) = (0.0, 1000.0);
 pub const INDENT_PT: (f32, f32) = (0.0, 200.0);
 /// Letter-spacing allowed to justification, in percent.
 pub const LETTER_SPACING_PCT: (f32, f32) = (0.0, 10.0);
+/// Range of the widest word space a justified line may take, in em.
+pub const MAX_SPACE_EM: (f32, f32) = (0.1, 10.0);
 /// Tracking, in em.
 pub const TRACKING_EM: (f32, f32) = (-0.1, 1.0);
 /// Space between table columns, in points.
@@ -93,6 +95,12 @@ fn check_style(s: &ParagraphStyle, at: &str) -> Result<(), Problem> {
         LETTER_SPACING_PCT,
         "%",
         format!("{at}.letter_spacing_pct"),
+    )?;
+    within(
+        s.max_space_em,
+        MAX_SPACE_EM,
+        "em",
+        format!("{at}.max_space_em"),
     )?;
     within(
         s.tracking_em,

@@ -108,6 +108,22 @@ pub fn render(issue: &Path, pdf: &Path) {
     assert!(pdf.is_file(), "{} was not written", pdf.display());
 }
 
+/// Runs `maquette render ISSUE --edition EDITION -o OUT` and checks that it succeeds.
+pub fn render_edition(issue: &Path, edition: &str, out: &Path) {
+    let output = run(&mut maquette([
+        OsStr::new("render"),
+        issue.as_os_str(),
+        OsStr::new("--edition"),
+        OsStr::new(edition),
+        OsStr::new("-o"),
+        out.as_os_str(),
+    ]));
+    assert_success(
+        &output,
+        &format!("maquette render {} --edition {edition}", issue.display()),
+    );
+}
+
 /// Renders the shipped example into `dir` and returns the PDF's path.
 pub fn render_example(dir: &TestDir) -> PathBuf {
     let pdf = dir.join("lettre-pma-01.pdf");
