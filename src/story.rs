@@ -584,7 +584,9 @@ fn autolinks(text: &str, find: bool) -> Vec<(&str, Option<String>)> {
         // Punctuation after an address is not part of it.
         let end = span.start
             + text[span.clone()]
-                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '»'])
+                .trim_end_matches([
+                    '.', ',', ';', ':', '!', '?', ')', ']', '»', '"', '”', '’', '“', '\'', '>',
+                ])
                 .len();
         let address = &text[span.start..end];
         if address.is_empty() {

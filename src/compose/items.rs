@@ -27,7 +27,7 @@ pub const URL_BREAK_PENALTY: f32 = 30.0;
 pub const URL_DOT_BREAK_PENALTY: f32 = 50.0;
 /// Cost of a break before an address's own hyphen: a reader may take it for
 /// a hyphen added by the breaker, so only when no other way exists.
-pub const URL_HYPHEN_BREAK_PENALTY: f32 = 100.0;
+pub const URL_HYPHEN_BREAK_PENALTY: f32 = 3000.0;
 /// Letters an address keeps on each side of a break.
 pub const ADDRESS_MIN_PIECE: usize = 3;
 /// Extra cost of hyphenating a capitalised word or breaking a compound name
@@ -61,8 +61,17 @@ pub const FORCED_BREAK_PENALTY: f32 = 5000.0;
 pub const FORCED_PIECE_CHARS: usize = 16;
 /// Letters kept before a hyphenation point (French rule: at least 2).
 pub const LEFT_HYPHEN_MIN: usize = 2;
-/// Letters kept after a hyphenation point (French rule: at least 3).
+/// Letters kept after a hyphenation point (French and English rule: at least 3).
 pub const RIGHT_HYPHEN_MIN: usize = 3;
+
+/// Letters kept after a hyphenation point in `language`: 3, or 2 in German
+/// (as babel's ngerman sets \righthyphenmin), whose long words need it.
+fn right_hyphen_min(language: Language) -> usize {
+    match language {
+        Language::German => 2,
+        _ => RIGHT_HYPHEN_MIN,
+    }
+}
 
 /// What an item stands for in the glyph stream, for setting the line afterwards.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,14 +186,18 @@ pub fn is_function_word(word: &str, language: Language) -> bool {
 /// Builds the items of a paragraph from its text and glyphs.
 pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
     let mut out = Items::default();
-    let urls = url_spans(text);
+    // An address's word, with the bracket or quote that opens it.
+    let urls: Vec<std::ops::Range<usize>> = url_spans(text)
+        .into_iter()
+        .map(|r| text[..r.start].trim_end_matches(ADDRESS_OPENERS).len()..r.end)
+        .collect();
     let in_url = |offset: usize| urls.iter().any(|r| r.contains(&offset));
     let glyph_at = |offset: usize| glyphs.partition_point(|g| (g.start as usize) < offset);
     let mut prev = 0usize;
     for (pos, opportunity) in linebreaks(text) {
         // Inside an address, the address's own rules say where it breaks.
         if opportunity != BreakOpportunity::Mandatory
-            && urls.iter().any(|r| r.start < pos && pos < r.end)
+            && (urls.iter().any(|r| r.start < pos && pos < r.end) || dash_keeps(text, pos))
         {
             continue;
         }
@@ -229,7 +242,10 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             if content_end > g0 && keeps_next_word(content) {
                 // « à » or « 7 » at a line end: breaking here costs extra.
                 out.penalty(SHORT_WORD_BREAK_PENALTY, false);
-            } else if content_end > g0 && splits_name(content, next_word) {
+            } else if content_end > g0
+                && capitals_mark_names(opts.language)
+                && splits_name(content, next_word)
+            {
                 // « Michel | Dagbert »: a name is kept on one line when it can be.
                 out.penalty(NAME_SPACE_PENALTY, false);
             } else if !opts.justify && content_end > g0 {
@@ -366,7 +382,23 @@ fn keeps_next_word(word: &str) -> bool {
     one_letter || number
 }
 
-/// The byte ranges of the URLs and e-mail addresses in a text (whole words between spaces).
+/// Whether a break at `pos` would start a line with an em dash (« word|—and »)
+/// or split a range of numbers after its dash (« 10–|12 »): neither is allowed.
+fn dash_keeps(text: &str, pos: usize) -> bool {
+    let (before, after) = text.split_at(pos);
+    let mut back = before.chars().rev();
+    let (last, prev) = (back.next(), back.next());
+    after.starts_with('—')
+        || (matches!(last, Some('–' | '-'))
+            && prev.is_some_and(|c| c.is_ascii_digit())
+            && after.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Marks that open before an address and are not part of it.
+const ADDRESS_OPENERS: &[char] = &['(', '[', '«', '"', '“', '‘', '„', '‚', '\'', '<'];
+
+/// The byte ranges of the URLs and e-mail addresses in a text (whole words
+/// between spaces, without an opening bracket or quote).
 pub fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut spans = Vec::new();
     let mut start = None;
@@ -376,6 +408,9 @@ pub fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
+                // An opening bracket or quote before an address is not part of it.
+                let word = &text[s..i];
+                let s = s + word.len() - word.trim_start_matches(ADDRESS_OPENERS).len();
                 if is_url(&text[s..i]) {
                     spans.push(s..i);
                 }
@@ -563,6 +598,11 @@ impl WordContext {
     }
 }
 
+/// Whether a capital marks a name in `language`: not in German, where every noun takes one.
+fn capitals_mark_names(language: Language) -> bool {
+    language != Language::German
+}
+
 /// Hyphenation points of the words in `content`, in `language` (byte offsets from `base`).
 fn hyphenation_points(
     content: &str,
@@ -596,25 +636,23 @@ fn hyphenation_points(
         // A capitalised word that does not start a sentence is a name: short
         // names are not cut (« Bertrand », « Liévin », « Maison Syndicale »);
         // a long one (« Métropolitain », « Communauté ») only at a cost.
-        let name = first.is_uppercase()
+        let capital = first.is_uppercase() && capitals_mark_names(language);
+        let name = capital
             && !(i == 0 && context.sentence_start)
             && word.chars().count() <= SHORT_NAME_CHARS;
-        if !name && !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + RIGHT_HYPHEN_MIN {
+        let right_min = right_hyphen_min(language);
+        if !name && !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + right_min {
             let mut offset = 0;
             let mut syllables = hypher::hyphenate_bounded(
                 word,
                 hyphenation_language(language),
                 LEFT_HYPHEN_MIN,
-                RIGHT_HYPHEN_MIN,
+                right_min,
             );
             let first_syllable = syllables.next().map_or(0, str::len);
             offset += first_syllable;
             let cost = HYPHEN_PENALTY
-                + if first.is_uppercase() {
-                    NAME_BREAK_PENALTY
-                } else {
-                    0.0
-                }
+                + if capital { NAME_BREAK_PENALTY } else { 0.0 }
                 + if context.compound {
                     COMPOUND_PART_PENALTY
                 } else {

@@ -63,7 +63,26 @@ pub struct Params {
     pub unhyphenated_line: Option<u32>,
     /// Set to make a bad paragraph rather than fail: lines may overflow.
     pub rescue: bool,
+    /// Glue ratio past which a justified line is set flush left (its spaces
+    /// at their widest): such a line is judged as that ratio plus
+    /// [`QUAD_LEFT_BADNESS`] and [`QUAD_LEFT_BADNESS_PER_EM`] for each em it
+    /// falls short, when that is less than its badness (infinite: never).
+    pub quad_ratio: f32,
+    /// The paragraph's em, in points, to measure how short a line falls.
+    pub em: f32,
+    /// Breaks that cost more are not considered (the first pass leaves the
+    /// last resorts — an address cut at its own hyphen, a word broken by
+    /// force — to the passes after it).
+    pub max_cost: f32,
 }
+
+/// Badness added to a line set flush left for want of a justifiable break:
+/// the loose pass takes it where the only other way is a worse break (an
+/// address cut at its own hyphen), the first pass never.
+pub const QUAD_LEFT_BADNESS: f32 = 1000.0;
+/// Badness added for each em a line set flush left falls short of the
+/// measure: one short by more than some 2.4 em is refused by the loose pass.
+pub const QUAD_LEFT_BADNESS_PER_EM: f32 = 350.0;
 
 /// A break chosen by the breaker.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -261,7 +280,7 @@ pub fn break_lines(
                 cost,
                 flagged,
                 width,
-            } if cost < INFINITE_PENALTY => (cost, flagged, width),
+            } if cost < INFINITE_PENALTY && cost <= params.max_cost => (cost, flagged, width),
             Item::Glue { .. } if i > 0 && matches!(items[i - 1], Item::Box { .. }) => {
                 (0.0, false, 0.0)
             }
@@ -293,11 +312,18 @@ pub fn break_lines(
             } else {
                 k += 1;
             }
-            let badness = if ratio.is_infinite() {
+            let mut badness = if ratio.is_infinite() {
                 INFINITE_BADNESS
             } else {
                 (100.0 * ratio.abs().powi(3)).min(INFINITE_BADNESS)
             };
+            if ratio > params.quad_ratio && ratio.is_finite() {
+                let short = (ratio - params.quad_ratio) * (line.stretch + params.line_stretch);
+                let quad = 100.0 * params.quad_ratio.powi(3)
+                    + QUAD_LEFT_BADNESS
+                    + QUAD_LEFT_BADNESS_PER_EM * short / params.em;
+                badness = badness.min(quad);
+            }
             if badness > params.tolerance && !(forced && params.rescue) {
                 continue;
             }
@@ -421,6 +447,9 @@ mod tests {
             max_hyphen_run: 2,
             unhyphenated_line: None,
             rescue: false,
+            quad_ratio: f32::INFINITY,
+            em: 10.0,
+            max_cost: INFINITE_PENALTY,
         }
     }
 

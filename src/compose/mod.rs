@@ -10,6 +10,7 @@
 pub mod french;
 pub mod items;
 pub mod linebreak;
+pub mod nobreak;
 pub mod quotes;
 pub mod shape;
 
@@ -36,7 +37,7 @@ pub const ADJ_DEMERITS: f32 = 10_000.0;
 /// How close balancing gets to the narrowest measure.
 const BALANCE_PRECISION: Pt = Pt(1.0);
 /// Gap between a list label and the item's text, in em.
-pub const LABEL_GAP_EM: f32 = 0.35;
+pub const LABEL_GAP_EM: f32 = 0.3;
 /// Most hyphenated lines in a row: a ladder of three is a typographer's fault.
 pub const MAX_HYPHEN_RUN: u8 = 2;
 /// Tolerance of the second pass, for paragraphs with no set of lines within
@@ -45,6 +46,10 @@ pub const LOOSE_TOLERANCE: f32 = 3_000.0;
 /// Emergency stretch of the last pass, in em: for a paragraph that has no
 /// acceptable breaks even then (a very narrow frame), spreads the looseness over all its lines.
 pub const EMERGENCY_STRETCH_EM: f32 = 1.5;
+/// Costliest break the first pass considers: an address cut at its own
+/// hyphen and a word broken by force are left to the loose pass, where a
+/// line set flush left may be chosen instead.
+pub const FIRST_PASS_MAX_COST: f32 = 1_000.0;
 /// How far ragged lines may fall short of the measure without cost, in em.
 pub const RAGGED_STRETCH_EM: f32 = 3.0;
 
@@ -175,6 +180,7 @@ impl Prepared {
             Language::French => french::apply(&mut texts),
             other => quotes::apply(&mut texts, other),
         }
+        nobreak::apply(&mut texts, input.language);
         // No space at the start or the end of a paragraph.
         if let Some(first) = texts.iter_mut().find(|t| !t.is_empty()) {
             *first = first.trim_start().to_string();
@@ -208,7 +214,7 @@ impl Prepared {
             })
             .collect();
         let hyphen_width = |run: u16| hyphens[usize::from(run)].1;
-        let items = items::build(
+        let mut items = items::build(
             &text,
             &glyphs,
             &ItemOptions {
@@ -220,6 +226,12 @@ impl Prepared {
                 language: input.language,
             },
         );
+        if input.label.is_some() {
+            // The label's gap is kept: an opening quote after it does not hang.
+            if let Some(first) = items.hang_left.first_mut() {
+                *first = 0.0;
+            }
+        }
         let label = input.label.as_ref().map(|l| {
             let mut label_glyphs = Vec::new();
             shaper.shape_run(
@@ -320,14 +332,17 @@ impl Prepared {
             return lines;
         }
         let (mut lo, mut hi) = (width * 0.5, width);
-        // A narrower measure must not end more lines on a function word.
+        // A narrower measure must not end more lines on a function word,
+        // nor break a word by force (« Partnerschaftstre- / ffen »).
         let bad = self.weak_ends(&lines);
+        let forced = lines.iter().filter(|l| l.forced).count();
         let mut best = lines;
         while hi - lo > BALANCE_PRECISION {
             let mid = (lo + hi) / 2.0;
             let tried = self.break_at(first, mid, unhyphenated);
             if tried.len() <= best.len()
                 && tried.iter().all(|l| !l.overfull)
+                && tried.iter().filter(|l| l.forced).count() <= forced
                 && self.weak_ends(&tried) <= bad
             {
                 hi = mid;
@@ -379,17 +394,26 @@ impl Prepared {
             unhyphenated_line: unhyphenated.map(|l| l as u32),
             line_stretch: if ragged { RAGGED_STRETCH_EM * em } else { 0.0 },
             rescue: false,
+            quad_ratio: if ragged {
+                f32::INFINITY
+            } else {
+                self.quad_ratio()
+            },
+            em,
+            max_cost: FIRST_PASS_MAX_COST,
         };
         let passes = [
             base,
             Params {
                 tolerance: LOOSE_TOLERANCE,
+                max_cost: INFINITE_PENALTY,
                 ..base
             },
             Params {
                 tolerance: f32::INFINITY,
                 line_stretch: base.line_stretch + EMERGENCY_STRETCH_EM * em,
                 rescue: true,
+                max_cost: INFINITE_PENALTY,
                 ..base
             },
         ];
@@ -426,6 +450,20 @@ impl Prepared {
             lines.push(line);
         }
         lines
+    }
+
+    /// The glue ratio at which the paragraph's word spaces reach its widest
+    /// space (`max_space` em), read from its first word space.
+    fn quad_ratio(&self) -> f32 {
+        let Some(space) = self
+            .glyphs
+            .iter()
+            .find(|g| g.kind == GlyphKind::Space && g.advance > 0.0)
+        else {
+            return f32::INFINITY;
+        };
+        let size = self.styles[usize::from(space.run)].size.0;
+        ((self.max_space * size / space.advance - 1.0) / items::SPACE_STRETCH).max(0.0)
     }
 
     /// How far the spaces of items `from..to` may scale before the widest

@@ -1,0 +1,232 @@
+//! What stays on one line in every language: a number and its unit or its
+//! month (« 16 km », « 14 May », « 3,5 Mio. € »), a time and its a.m./p.m.,
+//! a month and the day after it (« May 14 »), the groups of a telephone
+//! number, a title and the name after it (« Dr Martin », « St Pancras »),
+//! and a spaced dash with the word before it, so that no line starts with
+//! a dash. French rules (its own spaces) run before these; a space they
+//! have already made fixed is left as it is.
+
+use crate::compose::french::NBSP;
+use crate::model::language::Language;
+
+/// Units, multipliers and time marks that stay with the number before them.
+const UNITS: &[&str] = &[
+    "km", "m", "cm", "mm", "m²", "km²", "ha", "kg", "g", "t", "l", "L", "€", "$", "£", "%", "min",
+    "s", "h", "kWh", "MW", "GW", "Uhr", "Mio.", "Mrd.", "Euro", "euros", "million", "millions",
+    "billion", "billions", "a.m.", "p.m.", "am", "pm", "mph", "miles", "°C",
+];
+
+/// Month names that stay with the number before or after them.
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Jan.",
+    "Feb.",
+    "Mar.",
+    "Apr.",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+    "Januar",
+    "Februar",
+    "März",
+    "Juni",
+    "Juli",
+    "Oktober",
+    "Dezember",
+    "Mai",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// Titles that stay with the name after them.
+const TITLES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "Dr.", "St", "St.", "Prof.", "Sir", "Herr", "Frau", "M.", "Mme",
+    "Mlle",
+];
+
+/// Multipliers that stay with the currency after them (« 3,5 Mio. € »).
+const MULTIPLIERS: &[&str] = &[
+    "Mio.", "Mrd.", "million", "millions", "billion", "billions", "Md",
+];
+
+/// Currencies.
+const CURRENCIES: &[&str] = &["€", "$", "£", "Euro", "euros", "EUR"];
+
+/// Applies the rules to a paragraph given as runs of text; run boundaries are kept.
+pub fn apply(runs: &mut [String], language: Language) {
+    let chars: Vec<(char, usize)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| r.chars().map(move |c| (c, i)))
+        .collect();
+    let text: Vec<char> = chars.iter().map(|x| x.0).collect();
+    let phone = phone_spaces(&text);
+    let mut out = chars.clone();
+    for (i, &(c, _)) in chars.iter().enumerate() {
+        if c != ' ' {
+            continue;
+        }
+        let before = word_before(&text, i);
+        let after = word_after(&text, i + 1);
+        let keep = phone.contains(&i)
+            || (ends_with_digit(&before)
+                && (UNITS.contains(&after.as_str()) || MONTHS.contains(&after.as_str())))
+            || (MONTHS.contains(&before.as_str()) && starts_with_digit(&after))
+            || (MULTIPLIERS.contains(&before.as_str()) && CURRENCIES.contains(&after.as_str()))
+            || (TITLES.contains(&before.as_str())
+                && after.chars().next().is_some_and(char::is_uppercase))
+            || (language != Language::French
+                && matches!(text.get(i + 1), Some('–' | '—'))
+                && text.get(i + 2) == Some(&' '));
+        if keep {
+            out[i].0 = NBSP;
+        }
+    }
+    for run in runs.iter_mut() {
+        run.clear();
+    }
+    for (c, i) in out {
+        runs[i].push(c);
+    }
+}
+
+/// The word that ends just before position `i` (up to the previous space).
+fn word_before(text: &[char], i: usize) -> String {
+    let start = text[..i]
+        .iter()
+        .rposition(|c| c.is_whitespace())
+        .map_or(0, |p| p + 1);
+    text[start..i].iter().collect::<String>()
+}
+
+/// The word that starts at `i`, without the punctuation that closes it.
+fn word_after(text: &[char], i: usize) -> String {
+    let end = text[i.min(text.len())..]
+        .iter()
+        .position(|c| c.is_whitespace())
+        .map_or(text.len(), |p| p + i);
+    let word: String = text[i.min(end)..end].iter().collect();
+    let trimmed = word.trim_end_matches([',', ';', ':', '!', '?', ')', '”', '’', '“', '»']);
+    // « km. » at a sentence's end is the unit; « a.m. » keeps its dots.
+    if UNITS.contains(&trimmed) || MONTHS.contains(&trimmed) {
+        return trimmed.to_string();
+    }
+    trimmed.trim_end_matches('.').to_string()
+}
+
+fn ends_with_digit(word: &str) -> bool {
+    word.chars().last().is_some_and(|c| c.is_ascii_digit())
+}
+
+fn starts_with_digit(word: &str) -> bool {
+    word.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Groups of a telephone number from which it may break between its halves.
+const LONG_PHONE_GROUPS: usize = 5;
+
+/// The spaces inside telephone numbers: three groups or more of up to four
+/// digits (a `+`, brackets and dots allowed) separated by single spaces
+/// (« 03 21 08 61 40 », « +33 (0)3 21 08 61 40 », « 020 7946 0018 »).
+fn phone_spaces(text: &[char]) -> Vec<usize> {
+    let is_group = |w: &[char]| {
+        let digits = w.iter().filter(|c| c.is_ascii_digit()).count();
+        (1..=4).contains(&digits)
+            && w.len() <= 6
+            && w.iter().all(|c| c.is_ascii_digit() || "+().".contains(*c))
+    };
+    let mut out = Vec::new();
+    let mut groups: Vec<(usize, usize)> = Vec::new(); // (start, end) of the run's groups
+    let mut start = 0;
+    // A long number keeps the space between its halves breakable, so that
+    // a narrow column can split it there rather than force a word break.
+    let flush = |groups: &mut Vec<(usize, usize)>, out: &mut Vec<usize>| {
+        if groups.len() >= 3 {
+            let middle = (groups.len() >= LONG_PHONE_GROUPS).then_some(groups.len() / 2 - 1);
+            let spaces = groups.windows(2).map(|w| w[0].1).enumerate();
+            out.extend(spaces.filter(|(k, _)| Some(*k) != middle).map(|(_, s)| s));
+        }
+        groups.clear();
+    };
+    for i in 0..=text.len() {
+        if i < text.len() && !text[i].is_whitespace() {
+            continue;
+        }
+        let word = &text[start..i];
+        let joined =
+            groups.last().is_some_and(|g| g.1 + 1 == start) && text.get(start - 1) == Some(&' ');
+        if is_group(word) {
+            if !joined {
+                flush(&mut groups, &mut out);
+            }
+            groups.push((start, i));
+        } else {
+            flush(&mut groups, &mut out);
+        }
+        start = i + 1;
+    }
+    flush(&mut groups, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en(text: &str) -> String {
+        let mut runs = vec![text.to_string()];
+        apply(&mut runs, Language::English);
+        runs.remove(0).replace(NBSP, "~")
+    }
+
+    #[test]
+    fn numbers_keep_their_units_and_months() {
+        assert_eq!(en("a 16 km trail"), "a 16~km trail");
+        assert_eq!(en("6.5 km."), "6.5~km.");
+        assert_eq!(en("$2.4 million for"), "$2.4~million for");
+        assert_eq!(
+            en("at 12:30 p.m. on May 14, 2019"),
+            "at 12:30~p.m. on May~14, 2019"
+        );
+        assert_eq!(en("on 14 May"), "on 14~May");
+        assert_eq!(en("in 2017 150 towns"), "in 2017 150 towns");
+    }
+
+    #[test]
+    fn telephone_numbers_names_and_dashes() {
+        assert_eq!(
+            en("call +33 (0)3 21 08 61 40 now"),
+            "call +33~(0)3~21 08~61~40 now"
+        );
+        assert_eq!(en("call 0800 123 456 now"), "call 0800~123~456 now");
+        assert_eq!(en("call 03 21 00 12 34."), "call 03~21 00~12~34.");
+        assert_eq!(en("London St Pancras"), "London St~Pancras");
+        assert_eq!(en("the trail – and more"), "the trail~– and more");
+        let mut de = vec!["3,5 Mio. € bis 18:30 Uhr".to_string()];
+        apply(&mut de, Language::German);
+        assert_eq!(de[0].replace(NBSP, "~"), "3,5~Mio.~€ bis 18:30~Uhr");
+    }
+}
