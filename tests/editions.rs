@@ -894,8 +894,9 @@ fn print_edition_renders_without_warnings() {
 // The web edition.
 // ===========================================================================
 
-/// The web edition is tagged PDF/UA-1: Tagged, /MarkInfo /Marked, /Lang
-/// fr-FR, a structure tree, the title displayed, and the PDF/UA part in the XMP.
+/// The web edition is tagged PDF/UA-1 and PDF/A-2a: Tagged, /MarkInfo
+/// /Marked, /Lang fr-FR, a structure tree, the title displayed, and the
+/// PDF/UA and PDF/A identification in the XMP.
 #[test]
 fn web_edition_is_tagged_pdf_ua() {
     let dir = TestDir::new("web_edition_is_tagged_pdf_ua");
@@ -936,6 +937,11 @@ fn web_edition_is_tagged_pdf_ua() {
     assert!(
         xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
         "the XMP does not claim PDF/UA-1:\n{xmp}"
+    );
+    assert!(
+        xmp.contains("<pdfaid:part>2</pdfaid:part>")
+            && xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+        "the XMP does not claim PDF/A-2a:\n{xmp}"
     );
 }
 
@@ -1131,14 +1137,26 @@ fn web_running_header_is_an_artifact() {
 /// annotations with a description (/Contents), each the child of a Link
 /// structure element through /StructParent.
 #[test]
-fn web_edition_has_tagged_links_and_no_output_intent() {
-    let dir = TestDir::new("web_edition_has_tagged_links_and_no_output_intent");
+fn web_edition_has_tagged_links_and_only_the_pdfa_output_intent() {
+    let dir = TestDir::new("web_edition_has_tagged_links_and_only_the_pdfa_output_intent");
     let pdf = web_edition(&dir);
     let json = QpdfJson::of(&pdf);
     let catalog = json.catalog();
+    let intents: Vec<Value> = json
+        .get(catalog, "/OutputIntents")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| json.resolve(i).clone())
+        .collect();
     assert!(
-        catalog["/OutputIntents"].is_null(),
-        "the web edition has /OutputIntents: {catalog}"
+        intents.len() == 1 && intents[0]["/S"] == "/GTS_PDFA1",
+        "the web edition should have one output intent, PDF/A's (sRGB), not the press's: {intents:?}"
+    );
+    let profile = json.resolve(&intents[0]["/DestOutputProfile"]);
+    assert_eq!(
+        profile["/N"], 3,
+        "the web edition's output intent is not an RGB profile: {profile}"
     );
     let document_info = json.get(json.object("trailer"), "/Info");
     assert!(
@@ -1229,9 +1247,11 @@ fn both_editions_side_by_side() {
         "{info}"
     );
     let json = QpdfJson::of(&web);
-    assert!(
-        json.catalog()["/OutputIntents"].is_null(),
-        "x-web.pdf has an output intent"
+    let intents = json.get(json.catalog(), "/OutputIntents");
+    assert_eq!(
+        json.resolve(&intents[0])["/S"],
+        "/GTS_PDFA1",
+        "x-web.pdf has no PDF/A output intent"
     );
 }
 

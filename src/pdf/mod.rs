@@ -1,6 +1,6 @@
 //! PDF output with krilla, one edition at a time. Both embed and subset every
 //! font with its Unicode map and carry bookmarks and metadata; the web
-//! edition is RGB, tagged and validated as PDF/UA-1, with links; the print
+//! edition is RGB, tagged and validated as PDF/UA-1 and PDF/A-2a, with links; the print
 //! edition is CMYK on the press's profile, with bleed, crop marks and page
 //! boxes, made PDF/X-4 by its `pdfx` step. The same document gives the same bytes.
 
@@ -18,7 +18,7 @@ use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::separation::{self, SeparationColorant, SeparationSpace};
 use krilla::color::{cmyk, rgb, Color};
-use krilla::configure::{Accessibility, ConfigurationBuilder, PdfVersion};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, PdfVersion};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
@@ -301,18 +301,44 @@ fn writer_error(e: krilla::error::KrillaError, doc: &Document, edition: Edition)
 fn writer_reason(e: &krilla::error::KrillaError) -> String {
     use krilla::error::KrillaError;
     match e {
-        KrillaError::Validation(errors) => format!("{} conformance error(s)", errors.len()),
+        KrillaError::Validation(errors) => {
+            // The kinds of error (`ImageInterpolation`, …), without their locations.
+            let mut kinds: Vec<String> = errors
+                .iter()
+                .map(|(e, _)| {
+                    let kind = format!("{e:?}");
+                    kind.split(['(', ' ', '{'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect();
+            kinds.dedup();
+            format!(
+                "{} conformance error(s): {}",
+                errors.len(),
+                kinds.join(", ")
+            )
+        }
         KrillaError::Limit(_) => "a limit of the PDF format was exceeded".into(),
         _ => "an internal inconsistency".into(),
     }
 }
 
-/// Web edition: tagged, validated as PDF/UA-1.
+/// Web edition: tagged, validated as PDF/UA-1 and PDF/A-2a at once (krilla
+/// checks both profiles and writes what both need: the sRGB output intent,
+/// the PDF/A and PDF/UA identification, the XMP extension schemas).
 fn web_settings() -> Result<SerializeSettings> {
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
+        .with_archival_validator(Archival::A2_A)
         .finish()
-        .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF/UA-1: {e:?}"))))?;
+        .map_err(|e| {
+            Error::output(
+                Problem::new(format!("cannot configure PDF/UA-1 with PDF/A-2a: {e:?}"))
+                    .hint("this is a bug in maquette; please report it"),
+            )
+        })?;
     Ok(SerializeSettings {
         configuration,
         enable_tagging: true,
