@@ -641,6 +641,13 @@ fn print_edition_is_pdfx4_for_fogra39() {
         xmp.contains("<pdf:Trapped>False</pdf:Trapped>") || xmp.contains("pdf:Trapped=\"False\""),
         "the XMP does not say pdf:Trapped False:\n{xmp}"
     );
+    for (property, value) in [("VersionID", "1"), ("RenditionClass", "default")] {
+        let element = format!("<xmpMM:{property}>{value}</xmpMM:{property}>");
+        assert!(
+            xmp.matches(&element).count() == 1 && xmp.matches(property).count() == 2,
+            "the XMP should give xmpMM:{property} once, as {value}:\n{xmp}"
+        );
+    }
 }
 
 /// The print edition uses no RGB: no /DeviceRGB anywhere, and no page
