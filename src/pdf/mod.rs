@@ -6,6 +6,7 @@
 
 mod pdfx;
 mod tags;
+mod text;
 pub mod vector;
 
 use crate::compose::LineRun;
@@ -91,6 +92,8 @@ struct Press<'d> {
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
     cmyk_of_rgb: HashMap<[u8; 3], Color>,
+    /// The space glyph of each face, by face index (for the space a line reads at its end).
+    space_glyphs: Vec<Option<u16>>,
 }
 
 impl<'d> Press<'d> {
@@ -116,11 +119,23 @@ impl<'d> Press<'d> {
             };
             palette.insert(name.as_str(), color);
         }
+        let space_glyphs = doc
+            .fonts
+            .faces()
+            .iter()
+            .map(|f| {
+                ttf_parser::Face::parse(&f.data, 0)
+                    .ok()
+                    .and_then(|face| face.glyph_index(' '))
+                    .map(|g| g.0)
+            })
+            .collect();
         Ok(Press {
             doc,
             edition,
             palette,
             cmyk_of_rgb,
+            space_glyphs,
         })
     }
 
@@ -176,7 +191,9 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
     let sheet = Size::from_wh((doc.width + offset * 2.0).0, (doc.height + offset * 2.0).0)
         .ok_or_else(|| Error::input(Problem::new("the page size must be positive")))?;
     let mut tags = tags::Collector::default();
-    for page in &doc.pages {
+    // How each line reads at its end: in the web edition, what its text needs there.
+    let line_ends = (!print).then(|| text::line_ends(doc));
+    for (page_index, page) in doc.pages.iter().enumerate() {
         let mut links: Vec<FoundLink> = Vec::new();
         let mut settings = PageSettings::new(sheet);
         if print {
@@ -200,8 +217,11 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
         {
             let mut surface = p.surface();
             surface.push_transform(&Transform::from_translate(offset.0, offset.0));
-            for mark in &page.marks {
-                draw_mark(&press, &mut surface, mark, &mut tags, &mut links)?;
+            for (m, mark) in page.marks.iter().enumerate() {
+                let end = line_ends
+                    .as_ref()
+                    .map_or(text::LineEnd::AsDrawn, |ends| ends[page_index][m]);
+                draw_mark(&press, &mut surface, mark, end, &mut tags, &mut links)?;
             }
             surface.pop();
             if print {
@@ -395,11 +415,13 @@ fn metadata(doc: &Document, date: Timestamp) -> Metadata {
     metadata
 }
 
-/// Draws one mark, tagging it in the web edition.
+/// Draws one mark, tagging it in the web edition; a line of text reads as
+/// `end` says at its end.
 fn draw_mark(
     press: &Press,
     surface: &mut Surface,
     mark: &Mark,
+    end: text::LineEnd,
     tags: &mut tags::Collector,
     links: &mut Vec<FoundLink>,
 ) -> Result<()> {
@@ -428,7 +450,9 @@ fn draw_mark(
                 }),
                 None => None,
             });
-            tagged(surface, web, None, |s| s.draw_path(&path));
+            tagged(surface, web, None, ArtifactType::Layout, |s| {
+                s.draw_path(&path)
+            });
             surface.set_stroke(None);
         }
         Mark::Text {
@@ -437,6 +461,15 @@ fn draw_mark(
             baseline,
             origin,
         } => {
+            let read;
+            let runs = if end == text::LineEnd::AsDrawn {
+                runs
+            } else {
+                let face = runs.last().map(|r| r.style.face.0);
+                let space = face.and_then(|f| press.space_glyphs.get(f).copied().flatten());
+                read = text::with_end(runs, end, space);
+                &read
+            };
             // Plain runs are tagged together; a link or a list label on its own.
             let mut i = 0;
             while i < runs.len() {
@@ -446,7 +479,10 @@ fn draw_mark(
                     j += 1;
                 }
                 let mut drawn = Ok(());
-                let id = tagged(surface, web, Some(*origin), |s| {
+                // Text not read is page furniture: a running header, a folio,
+                // a table header repeated on the next column.
+                let furniture = ArtifactType::PaginationOther;
+                let id = tagged(surface, web, Some(*origin), furniture, |s| {
                     drawn = runs[i..j]
                         .iter()
                         .try_for_each(|run| draw_run(press, s, run, *x, *baseline));
@@ -484,7 +520,8 @@ fn draw_mark(
                 return Ok(());
             };
             let origin = alt.as_ref().map(|_| *origin);
-            let id = tagged(surface, web, origin, |s| {
+            // An image without alternative text is decoration.
+            let id = tagged(surface, web, origin, ArtifactType::Layout, |s| {
                 s.push_transform(&Transform::from_translate(rect.x.0, rect.y.0));
                 match &loaded.picture {
                     Picture::Raster(img) => s.draw_image(img.clone(), size),
@@ -508,11 +545,14 @@ fn draw_mark(
 }
 
 /// Runs `draw` as tagged content in the web edition: real content for an
-/// origin that is read, an artifact otherwise. Returns the content's identifier.
+/// origin that is read, an artifact of type `artifact` otherwise (krilla
+/// writes `/Pagination` for pagination artifacts, `/Layout` for layout ones).
+/// Returns the content's identifier.
 fn tagged(
     surface: &mut Surface,
     web: bool,
     origin: Option<Origin>,
+    artifact: ArtifactType,
     draw: impl FnOnce(&mut Surface),
 ) -> Option<Identifier> {
     if !web {
@@ -522,7 +562,7 @@ fn tagged(
     let read = origin.filter(|o| *o != Origin::Artifact);
     let tag = match read {
         Some(_) => ContentTag::Span(SpanTag::empty()),
-        None => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)),
+        None => ContentTag::Artifact(Artifact::with_kind(artifact)),
     };
     let id = surface.start_tagged(tag);
     draw(surface);
