@@ -4,6 +4,7 @@
 //! edition is CMYK on the press's profile, with bleed, crop marks and page
 //! boxes, made PDF/X-4 by its `pdfx` step. The same document gives the same bytes.
 
+mod overprint;
 mod pdfx;
 mod tags;
 mod text;

@@ -4,7 +4,8 @@
 //! metadata, with the version identification PDF/X-4 wants there
 //! (`xmpMM:VersionID`, `xmpMM:RenditionClass` `default`). krilla already
 //! writes PDF 1.6, DeviceCMYK and ICC-based colour only, embedded fonts, and
-//! the trim and bleed boxes.
+//! the trim and bleed boxes. Black is then set to overprint
+//! ([`super::overprint`]) unless the layout says otherwise.
 
 use crate::error::{Error, Problem, Result};
 use crate::pages::Document;
@@ -68,6 +69,11 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
         .map_err(|e| fail("reading the document information", e))?;
     info.set("GTS_PDFXVersion", text(PDFX_VERSION));
     info.set("Trapped", Object::Name(b"False".to_vec()));
+
+    if spec.overprint_black {
+        super::overprint::overprint_black(&mut pdf)
+            .map_err(|e| fail("setting black to overprint", e))?;
+    }
 
     let metadata_id = pdf
         .catalog()
