@@ -747,8 +747,11 @@ fn print_body_text_is_100_percent_black() {
         let content = page_content(&pdf, &json, page);
         if page == 0 {
             let text = String::from_utf8_lossy(&content.bytes);
+            let tokens: Vec<&str> = text.split_whitespace().collect();
             assert!(
-                text.contains(" 0 0 0 1 sc") || text.contains(" 0 0 0 1 k"),
+                tokens
+                    .windows(5)
+                    .any(|w| w[..4] == ["0", "0", "0", "1"] && matches!(w[4], "sc" | "scn" | "k")),
                 "page 1's content never sets 100 % K (`0 0 0 1 sc`, `scn` or `k`)"
             );
         }
