@@ -104,10 +104,12 @@ impl ImageStore {
             "png" | "jpg" | "jpeg" => {
                 check_raster(&bytes, ext == "png").map_err(bad)?;
                 let data: krilla::Data = bytes.into();
+                // No `/Interpolate`: PDF/A (the web edition) and PDF/X (the
+                // print edition) both forbid asking the viewer to smooth an image.
                 let img = if ext == "png" {
-                    krilla::image::Image::from_png(data, true)
+                    krilla::image::Image::from_png(data, false)
                 } else {
-                    krilla::image::Image::from_jpeg(data, true)
+                    krilla::image::Image::from_jpeg(data, false)
                 }
                 .map_err(bad)?;
                 let (w, h) = img.size();

@@ -625,6 +625,13 @@ fn print_edition_is_pdfx4_for_fogra39() {
         xmp.contains("<pdf:Trapped>False</pdf:Trapped>") || xmp.contains("pdf:Trapped=\"False\""),
         "the XMP does not say pdf:Trapped False:\n{xmp}"
     );
+    for (property, value) in [("VersionID", "1"), ("RenditionClass", "default")] {
+        let element = format!("<xmpMM:{property}>{value}</xmpMM:{property}>");
+        assert!(
+            xmp.matches(&element).count() == 1 && xmp.matches(property).count() == 2,
+            "the XMP should give xmpMM:{property} once, as {value}:\n{xmp}"
+        );
+    }
 }
 
 /// The print edition uses no RGB: no /DeviceRGB anywhere, and no page
@@ -724,8 +731,11 @@ fn print_body_text_is_100_percent_black() {
         let content = page_content(&pdf, &json, page);
         if page == 0 {
             let text = String::from_utf8_lossy(&content.bytes);
+            let tokens: Vec<&str> = text.split_whitespace().collect();
             assert!(
-                text.contains(" 0 0 0 1 sc") || text.contains(" 0 0 0 1 k"),
+                tokens
+                    .windows(5)
+                    .any(|w| w[..4] == ["0", "0", "0", "1"] && matches!(w[4], "sc" | "scn" | "k")),
                 "page 1's content never sets 100 % K (`0 0 0 1 sc`, `scn` or `k`)"
             );
         }
@@ -878,8 +888,9 @@ fn print_edition_renders_without_warnings() {
 // The web edition.
 // ===========================================================================
 
-/// The web edition is tagged PDF/UA-1: Tagged, /MarkInfo /Marked, /Lang
-/// fr-FR, a structure tree, the title displayed, and the PDF/UA part in the XMP.
+/// The web edition is tagged PDF/UA-1 and PDF/A-2a: Tagged, /MarkInfo
+/// /Marked, /Lang fr-FR, a structure tree, the title displayed, and the
+/// PDF/UA and PDF/A identification in the XMP.
 #[test]
 fn web_edition_is_tagged_pdf_ua() {
     let dir = TestDir::new("web_edition_is_tagged_pdf_ua");
@@ -920,6 +931,11 @@ fn web_edition_is_tagged_pdf_ua() {
     assert!(
         xmp.contains("<pdfuaid:part>1</pdfuaid:part>"),
         "the XMP does not claim PDF/UA-1:\n{xmp}"
+    );
+    assert!(
+        xmp.contains("<pdfaid:part>2</pdfaid:part>")
+            && xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+        "the XMP does not claim PDF/A-2a:\n{xmp}"
     );
 }
 
@@ -1115,14 +1131,26 @@ fn web_running_header_is_an_artifact() {
 /// annotations with a description (/Contents), each the child of a Link
 /// structure element through /StructParent.
 #[test]
-fn web_edition_has_tagged_links_and_no_output_intent() {
-    let dir = TestDir::new("web_edition_has_tagged_links_and_no_output_intent");
+fn web_edition_has_tagged_links_and_only_the_pdfa_output_intent() {
+    let dir = TestDir::new("web_edition_has_tagged_links_and_only_the_pdfa_output_intent");
     let pdf = web_edition(&dir);
     let json = QpdfJson::of(&pdf);
     let catalog = json.catalog();
+    let intents: Vec<Value> = json
+        .get(catalog, "/OutputIntents")
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| json.resolve(i).clone())
+        .collect();
     assert!(
-        catalog["/OutputIntents"].is_null(),
-        "the web edition has /OutputIntents: {catalog}"
+        intents.len() == 1 && intents[0]["/S"] == "/GTS_PDFA1",
+        "the web edition should have one output intent, PDF/A's (sRGB), not the press's: {intents:?}"
+    );
+    let profile = json.resolve(&intents[0]["/DestOutputProfile"]);
+    assert_eq!(
+        profile["/N"], 3,
+        "the web edition's output intent is not an RGB profile: {profile}"
     );
     let document_info = json.get(json.object("trailer"), "/Info");
     assert!(
@@ -1213,9 +1241,11 @@ fn both_editions_side_by_side() {
         "{info}"
     );
     let json = QpdfJson::of(&web);
-    assert!(
-        json.catalog()["/OutputIntents"].is_null(),
-        "x-web.pdf has an output intent"
+    let intents = json.get(json.catalog(), "/OutputIntents");
+    assert_eq!(
+        json.resolve(&intents[0])["/S"],
+        "/GTS_PDFA1",
+        "x-web.pdf has no PDF/A output intent"
     );
 }
 

@@ -72,6 +72,15 @@ pub struct PrintSpec {
     /// The registry the identifier comes from.
     #[serde(default = "default_registry")]
     pub registry: String,
+    /// Whether 100 % black text and thin rules overprint (the print shops'
+    /// default: no knock-out under black, so no white halo when the plates
+    /// shift); `false` knocks them out.
+    #[serde(default = "default_overprint_black")]
+    pub overprint_black: bool,
+}
+
+fn default_overprint_black() -> bool {
+    true
 }
 
 fn default_registry() -> String {

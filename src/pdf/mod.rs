@@ -1,11 +1,13 @@
 //! PDF output with krilla, one edition at a time. Both embed and subset every
 //! font with its Unicode map and carry bookmarks and metadata; the web
-//! edition is RGB, tagged and validated as PDF/UA-1, with links; the print
+//! edition is RGB, tagged and validated as PDF/UA-1 and PDF/A-2a, with links; the print
 //! edition is CMYK on the press's profile, with bleed, crop marks and page
 //! boxes, made PDF/X-4 by its `pdfx` step. The same document gives the same bytes.
 
+mod overprint;
 mod pdfx;
 mod tags;
+mod text;
 pub mod vector;
 
 use crate::compose::LineRun;
@@ -18,7 +20,7 @@ use krilla::action::LinkAction;
 use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::separation::{self, SeparationColorant, SeparationSpace};
 use krilla::color::{cmyk, rgb, Color};
-use krilla::configure::{Accessibility, ConfigurationBuilder, PdfVersion};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder, PdfVersion};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Size, Transform};
 use krilla::metadata::{DateTime, Metadata};
@@ -91,6 +93,8 @@ struct Press<'d> {
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
     cmyk_of_rgb: HashMap<[u8; 3], Color>,
+    /// The space glyph of each face, by face index (for the space a line reads at its end).
+    space_glyphs: Vec<Option<u16>>,
 }
 
 impl<'d> Press<'d> {
@@ -116,11 +120,23 @@ impl<'d> Press<'d> {
             };
             palette.insert(name.as_str(), color);
         }
+        let space_glyphs = doc
+            .fonts
+            .faces()
+            .iter()
+            .map(|f| {
+                ttf_parser::Face::parse(&f.data, 0)
+                    .ok()
+                    .and_then(|face| face.glyph_index(' '))
+                    .map(|g| g.0)
+            })
+            .collect();
         Ok(Press {
             doc,
             edition,
             palette,
             cmyk_of_rgb,
+            space_glyphs,
         })
     }
 
@@ -176,7 +192,9 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
     let sheet = Size::from_wh((doc.width + offset * 2.0).0, (doc.height + offset * 2.0).0)
         .ok_or_else(|| Error::input(Problem::new("the page size must be positive")))?;
     let mut tags = tags::Collector::default();
-    for page in &doc.pages {
+    // How each line reads at its end: in the web edition, what its text needs there.
+    let line_ends = (!print).then(|| text::line_ends(doc));
+    for (page_index, page) in doc.pages.iter().enumerate() {
         let mut links: Vec<FoundLink> = Vec::new();
         let mut settings = PageSettings::new(sheet);
         if print {
@@ -200,8 +218,11 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
         {
             let mut surface = p.surface();
             surface.push_transform(&Transform::from_translate(offset.0, offset.0));
-            for mark in &page.marks {
-                draw_mark(&press, &mut surface, mark, &mut tags, &mut links)?;
+            for (m, mark) in page.marks.iter().enumerate() {
+                let end = line_ends
+                    .as_ref()
+                    .map_or(text::LineEnd::AsDrawn, |ends| ends[page_index][m]);
+                draw_mark(&press, &mut surface, mark, end, &mut tags, &mut links)?;
             }
             surface.pop();
             if print {
@@ -301,18 +322,44 @@ fn writer_error(e: krilla::error::KrillaError, doc: &Document, edition: Edition)
 fn writer_reason(e: &krilla::error::KrillaError) -> String {
     use krilla::error::KrillaError;
     match e {
-        KrillaError::Validation(errors) => format!("{} conformance error(s)", errors.len()),
+        KrillaError::Validation(errors) => {
+            // The kinds of error (`ImageInterpolation`, …), without their locations.
+            let mut kinds: Vec<String> = errors
+                .iter()
+                .map(|(e, _)| {
+                    let kind = format!("{e:?}");
+                    kind.split(['(', ' ', '{'])
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .collect();
+            kinds.dedup();
+            format!(
+                "{} conformance error(s): {}",
+                errors.len(),
+                kinds.join(", ")
+            )
+        }
         KrillaError::Limit(_) => "a limit of the PDF format was exceeded".into(),
         _ => "an internal inconsistency".into(),
     }
 }
 
-/// Web edition: tagged, validated as PDF/UA-1.
+/// Web edition: tagged, validated as PDF/UA-1 and PDF/A-2a at once (krilla
+/// checks both profiles and writes what both need: the sRGB output intent,
+/// the PDF/A and PDF/UA identification, the XMP extension schemas).
 fn web_settings() -> Result<SerializeSettings> {
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
+        .with_archival_validator(Archival::A2_A)
         .finish()
-        .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF/UA-1: {e:?}"))))?;
+        .map_err(|e| {
+            Error::output(
+                Problem::new(format!("cannot configure PDF/UA-1 with PDF/A-2a: {e:?}"))
+                    .hint("this is a bug in maquette; please report it"),
+            )
+        })?;
     Ok(SerializeSettings {
         configuration,
         enable_tagging: true,
@@ -369,11 +416,13 @@ fn metadata(doc: &Document, date: Timestamp) -> Metadata {
     metadata
 }
 
-/// Draws one mark, tagging it in the web edition.
+/// Draws one mark, tagging it in the web edition; a line of text reads as
+/// `end` says at its end.
 fn draw_mark(
     press: &Press,
     surface: &mut Surface,
     mark: &Mark,
+    end: text::LineEnd,
     tags: &mut tags::Collector,
     links: &mut Vec<FoundLink>,
 ) -> Result<()> {
@@ -402,7 +451,9 @@ fn draw_mark(
                 }),
                 None => None,
             });
-            tagged(surface, web, None, |s| s.draw_path(&path));
+            tagged(surface, web, None, ArtifactType::Layout, |s| {
+                s.draw_path(&path)
+            });
             surface.set_stroke(None);
         }
         Mark::Text {
@@ -411,6 +462,15 @@ fn draw_mark(
             baseline,
             origin,
         } => {
+            let read;
+            let runs = if end == text::LineEnd::AsDrawn {
+                runs
+            } else {
+                let face = runs.last().map(|r| r.style.face.0);
+                let space = face.and_then(|f| press.space_glyphs.get(f).copied().flatten());
+                read = text::with_end(runs, end, space);
+                &read
+            };
             // Plain runs are tagged together; a link or a list label on its own.
             let mut i = 0;
             while i < runs.len() {
@@ -420,7 +480,10 @@ fn draw_mark(
                     j += 1;
                 }
                 let mut drawn = Ok(());
-                let id = tagged(surface, web, Some(*origin), |s| {
+                // Text not read is page furniture: a running header, a folio,
+                // a table header repeated on the next column.
+                let furniture = ArtifactType::PaginationOther;
+                let id = tagged(surface, web, Some(*origin), furniture, |s| {
                     drawn = runs[i..j]
                         .iter()
                         .try_for_each(|run| draw_run(press, s, run, *x, *baseline));
@@ -458,7 +521,8 @@ fn draw_mark(
                 return Ok(());
             };
             let origin = alt.as_ref().map(|_| *origin);
-            let id = tagged(surface, web, origin, |s| {
+            // An image without alternative text is decoration.
+            let id = tagged(surface, web, origin, ArtifactType::Layout, |s| {
                 s.push_transform(&Transform::from_translate(rect.x.0, rect.y.0));
                 match &loaded.picture {
                     Picture::Raster(img) => s.draw_image(img.clone(), size),
@@ -482,11 +546,14 @@ fn draw_mark(
 }
 
 /// Runs `draw` as tagged content in the web edition: real content for an
-/// origin that is read, an artifact otherwise. Returns the content's identifier.
+/// origin that is read, an artifact of type `artifact` otherwise (krilla
+/// writes `/Pagination` for pagination artifacts, `/Layout` for layout ones).
+/// Returns the content's identifier.
 fn tagged(
     surface: &mut Surface,
     web: bool,
     origin: Option<Origin>,
+    artifact: ArtifactType,
     draw: impl FnOnce(&mut Surface),
 ) -> Option<Identifier> {
     if !web {
@@ -496,7 +563,7 @@ fn tagged(
     let read = origin.filter(|o| *o != Origin::Artifact);
     let tag = match read {
         Some(_) => ContentTag::Span(SpanTag::empty()),
-        None => ContentTag::Artifact(Artifact::with_kind(ArtifactType::Other)),
+        None => ContentTag::Artifact(Artifact::with_kind(artifact)),
     };
     let id = surface.start_tagged(tag);
     draw(surface);

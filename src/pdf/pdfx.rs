@@ -1,8 +1,11 @@
 //! PDF/X-4 for the print edition: what krilla does not write, added after it
 //! with lopdf — the output intent (GTS_PDFX with the press's ICC profile),
 //! `GTS_PDFXVersion` and `Trapped` in the document information and in the XMP
-//! metadata. krilla already writes PDF 1.6, DeviceCMYK and ICC-based colour
-//! only, embedded fonts, and the trim and bleed boxes.
+//! metadata, with the version identification PDF/X-4 wants there
+//! (`xmpMM:VersionID`, `xmpMM:RenditionClass` `default`). krilla already
+//! writes PDF 1.6, DeviceCMYK and ICC-based colour only, embedded fonts, and
+//! the trim and bleed boxes. Black is then set to overprint
+//! ([`super::overprint`]) unless the layout says otherwise.
 
 use crate::error::{Error, Problem, Result};
 use crate::pages::Document;
@@ -67,6 +70,11 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     info.set("GTS_PDFXVersion", text(PDFX_VERSION));
     info.set("Trapped", Object::Name(b"False".to_vec()));
 
+    if spec.overprint_black {
+        super::overprint::overprint_black(&mut pdf)
+            .map_err(|e| fail("setting black to overprint", e))?;
+    }
+
     let metadata_id = pdf
         .catalog()
         .and_then(|c| c.get(b"Metadata"))
@@ -103,18 +111,86 @@ fn deflate(data: &[u8]) -> Vec<u8> {
     encoder.finish().expect("writing to memory")
 }
 
-/// The XMP packet with the PDF/X version and the trapping state added.
+/// The version of the document the XMP names (`xmpMM:VersionID`): each
+/// rendering is the first version of its file.
+const VERSION_ID: &str = "1";
+
+/// What PDF/X-4 wants in the XMP, each property with its namespace and value:
+/// the PDF/X version, the trapping state, and the version identification
+/// (a `VersionID`, and `default` as the rendition: the file to print, not a proof).
+const PDFX_PROPERTIES: [(&str, &str, &str); 4] = [
+    (
+        "pdfxid:GTS_PDFXVersion",
+        "http://www.npes.org/pdfx/ns/id/",
+        PDFX_VERSION,
+    ),
+    ("pdf:Trapped", "http://ns.adobe.com/pdf/1.3/", "False"),
+    (
+        "xmpMM:VersionID",
+        "http://ns.adobe.com/xap/1.0/mm/",
+        VERSION_ID,
+    ),
+    (
+        "xmpMM:RenditionClass",
+        "http://ns.adobe.com/xap/1.0/mm/",
+        "default",
+    ),
+];
+
+/// The XMP packet with the PDF/X properties set: a property the packet
+/// already has (krilla writes `xmpMM:RenditionClass` as `proof`) gets its
+/// new value in place, the others are added in a description of their own,
+/// so that each property has one value.
 fn add_pdfx_to_xmp(xmp: &str) -> String {
-    let description = format!(
-        "<rdf:Description rdf:about=\"\" xmlns:pdfxid=\"http://www.npes.org/pdfx/ns/id/\" \
-         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\
-         <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>\
-         <pdf:Trapped>False</pdf:Trapped></rdf:Description>"
-    );
+    let mut xmp = xmp.to_string();
+    let mut added = String::new();
+    let mut namespaces: Vec<(&str, &str)> = Vec::new();
+    for (name, namespace, value) in PDFX_PROPERTIES {
+        if !set_in_place(&mut xmp, name, value) {
+            added.push_str(&format!("<{name}>{value}</{name}>"));
+            let prefix = name.split(':').next().unwrap_or_default();
+            if !namespaces.iter().any(|(p, _)| *p == prefix) {
+                namespaces.push((prefix, namespace));
+            }
+        }
+    }
+    if added.is_empty() {
+        return xmp;
+    }
+    let declarations: String = namespaces
+        .iter()
+        .map(|(prefix, namespace)| format!(" xmlns:{prefix}=\"{namespace}\""))
+        .collect();
+    let description =
+        format!("<rdf:Description rdf:about=\"\"{declarations}>{added}</rdf:Description>");
     match xmp.rfind("</rdf:RDF>") {
         Some(i) => format!("{}{description}{}", &xmp[..i], &xmp[i..]),
-        None => xmp.to_string(),
+        None => xmp,
     }
+}
+
+/// Gives the XMP property `name` the value `value` where the packet has it,
+/// as an element (`<name>…</name>`) or an attribute (`name="…"`); false if
+/// the packet does not have it.
+fn set_in_place(xmp: &mut String, name: &str, value: &str) -> bool {
+    let open = format!("<{name}>");
+    let close = format!("</{name}>");
+    if let Some(start) = xmp.find(&open) {
+        let from = start + open.len();
+        if let Some(len) = xmp[from..].find(&close) {
+            xmp.replace_range(from..from + len, value);
+            return true;
+        }
+    }
+    let attribute = format!(" {name}=\"");
+    if let Some(start) = xmp.find(&attribute) {
+        let from = start + attribute.len();
+        if let Some(len) = xmp[from..].find('"') {
+            xmp.replace_range(from..from + len, value);
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -130,5 +206,27 @@ mod tests {
             .unwrap();
         assert!(version < out.find("</rdf:RDF>").unwrap());
         assert!(out.contains("<pdf:Trapped>False</pdf:Trapped>"));
+        assert!(out.contains("<xmpMM:VersionID>1</xmpMM:VersionID>"));
+        assert!(out.contains("<xmpMM:RenditionClass>default</xmpMM:RenditionClass>"));
+        assert!(out.contains("xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\""));
+    }
+
+    #[test]
+    fn a_property_krilla_wrote_gets_its_value_in_place() {
+        let xmp = "<rdf:RDF><rdf:Description rdf:about=\"\" xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\">\
+                   <xmpMM:RenditionClass>proof</xmpMM:RenditionClass></rdf:Description>\
+                   <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" pdf:Trapped=\"True\"/></rdf:RDF>";
+        let out = add_pdfx_to_xmp(xmp);
+        assert_eq!(out.matches("RenditionClass>").count(), 2, "{out}");
+        assert!(out.contains("<xmpMM:RenditionClass>default</xmpMM:RenditionClass>"));
+        assert!(!out.contains("proof"));
+        assert_eq!(out.matches("Trapped").count(), 1, "{out}");
+        assert!(out.contains("pdf:Trapped=\"False\""));
+        assert_eq!(
+            out.matches("<xmpMM:VersionID>1</xmpMM:VersionID>").count(),
+            1
+        );
+        // Adding again changes nothing.
+        assert_eq!(add_pdfx_to_xmp(&out), out);
     }
 }

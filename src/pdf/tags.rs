@@ -2,8 +2,11 @@
 //! collected as it is drawn, page by page, and ordered as the issue reads —
 //! title, stories in the issue's order, each block as its role says. A frame's
 //! label (« Agenda », « Zoom sur ») heads its story as an H2, the story's own
-//! headings one level below; a caption goes into the figure before it; a
-//! table is Table > TR > TH (the header row, scoped to its column) or TD.
+//! headings one level below, every heading level then nested (H1 first, no
+//! level skipped, whatever levels the layout's styles give); a figure and
+//! its caption are siblings in a Div (a reader that speaks the figure's
+//! alternative text still reads the caption); a table is Table > TR > TH
+//! (the header row, scoped to its column) or TD.
 
 use crate::pages::Origin;
 use crate::story::{BlockInfo, Role};
@@ -131,6 +134,7 @@ impl Collector {
     /// The tag tree: front matter, then every story's blocks in reading order.
     pub fn tree(mut self, stories: &[Vec<BlockInfo>], title: &str) -> TagTree {
         let mut tree = TagTree::new();
+        let mut headings = Headings::default();
         // The title first: PDF/UA wants H1 to be the first heading.
         let mut front = std::mem::take(&mut self.front);
         front.sort_by_key(|(kind, _)| !matches!(kind, Front::Title));
@@ -141,7 +145,7 @@ impl Collector {
             .map(|(_, id)| Node::from(*id))
             .collect();
         if !title_ids.is_empty() {
-            let h1 = Tag::Hn(level(1), Some(title.to_string()));
+            let h1 = Tag::Hn(headings.level(1), Some(title.to_string()));
             tree.push(TagGroup::with_children(h1, title_ids));
         }
         for (kind, id) in front {
@@ -156,7 +160,7 @@ impl Collector {
             // A labelled story: the label is its heading, its own headings go one down.
             let shift = match self.labels.remove(&s) {
                 Some((label, ids)) => {
-                    let heading = Tag::Hn(level(2), Some(label.trim().to_string()));
+                    let heading = Tag::Hn(headings.level(2), Some(label.trim().to_string()));
                     tree.push(TagGroup::with_children(
                         heading,
                         ids.into_iter().map(Node::from).collect(),
@@ -198,6 +202,8 @@ impl Collector {
                     tree.push(done);
                 }
                 if let (Role::Caption, Some(fig)) = (&info.role, figure.as_mut()) {
+                    // The caption beside the figure, not in it: a reader that
+                    // speaks a figure's /Alt skips what the figure holds.
                     fig.push(TagGroup::with_children(Tag::Caption, nodes(pieces)));
                     continue;
                 }
@@ -207,12 +213,16 @@ impl Collector {
                 let kind: TagKind = match &info.role {
                     Role::Heading(l) => {
                         let text = info.text.replace('\n', " ");
-                        Tag::Hn(level(u16::from(*l) + shift), Some(text)).into()
+                        Tag::Hn(headings.level(u16::from(*l) + shift), Some(text)).into()
                     }
                     Role::Figure { alt, .. } => {
+                        // A Div that holds the figure, and its caption if one follows.
                         figure = Some(TagGroup::with_children(
-                            Tag::Figure(alt.clone()),
-                            nodes(pieces),
+                            Tag::Div,
+                            vec![
+                                TagGroup::with_children(Tag::Figure(alt.clone()), nodes(pieces))
+                                    .into(),
+                            ],
                         ));
                         continue;
                     }
@@ -258,9 +268,26 @@ impl Collector {
     }
 }
 
-/// A heading level (at least 1).
-fn level(l: u16) -> NonZeroU16 {
-    NonZeroU16::new(l.max(1)).unwrap_or(NonZeroU16::MIN)
+/// The headings met so far, to nest the next one: each open heading's
+/// level as asked (the Markdown level, shifted under a frame's label) and as given.
+#[derive(Default)]
+struct Headings {
+    open: Vec<(u16, u16)>,
+}
+
+impl Headings {
+    /// The level a heading asked at `wanted` gets: one below the nearest
+    /// heading before it that asked for less, H1 if there is none. The first
+    /// heading is an H1 and no level is skipped, as PDF/UA wants, while
+    /// headings that asked for the same level stay at the same level.
+    fn level(&mut self, wanted: u16) -> NonZeroU16 {
+        while self.open.last().is_some_and(|(asked, _)| *asked >= wanted) {
+            self.open.pop();
+        }
+        let given = self.open.last().map_or(1, |(_, given)| given + 1);
+        self.open.push((wanted, given));
+        NonZeroU16::new(given).unwrap_or(NonZeroU16::MIN)
+    }
 }
 
 /// The pieces of a block as tag-tree nodes: a link, even broken across
@@ -314,4 +341,26 @@ fn list_item(pieces: Vec<Piece>) -> TagGroup {
     }
     item.push(TagGroup::with_children(Tag::LBody, nodes(body)));
     item
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn levels(asked: &[u16]) -> Vec<u16> {
+        let mut headings = Headings::default();
+        asked.iter().map(|&l| headings.level(l).get()).collect()
+    }
+
+    #[test]
+    fn headings_nest_whatever_levels_they_ask() {
+        // The title, then a story whose headings start at ###.
+        assert_eq!(levels(&[1, 3, 3, 4, 2, 3]), [1, 2, 2, 3, 2, 3]);
+        // No title: the first heading is an H1.
+        assert_eq!(levels(&[2, 3, 2]), [1, 2, 1]);
+        // A frame's label (H2) over its story's ## (asked as 3).
+        assert_eq!(levels(&[1, 2, 3, 4, 2, 3]), [1, 2, 3, 4, 2, 3]);
+        // A jump of several levels down, then back up.
+        assert_eq!(levels(&[1, 5, 2, 6]), [1, 2, 2, 3]);
+    }
 }

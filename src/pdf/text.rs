@@ -1,0 +1,266 @@
+//! The text a set line reads as where it ends, in the web edition (ISO
+//! 32000-1 §14.8.2.4–5): a line that ends at a space or a hard break reads a
+//! space there, though none is drawn, so that words do not run together
+//! when the text is read from the structure tree; a line that ends with a
+//! hyphen the breaker added reads U+00AD (soft hyphen) there, so the word
+//! reads whole; a line that ends inside a word at its own hyphen (« Béthune- »)
+//! or in an address reads as it is.
+//!
+//! The lines do not say how they end: each is found, in order, in the text of
+//! its block (what the lines were set from), and the character after it there
+//! tells.
+
+use crate::compose::{LineRun, PlacedGlyph};
+use crate::pages::{Document, Mark, Origin};
+use std::collections::BTreeMap;
+
+/// What a line reads as at its end, beyond its glyphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnd {
+    /// Nothing more (the last line of its block, a break inside a word at
+    /// its own hyphen or in an address, or a line that is not read).
+    AsDrawn,
+    /// A space: the source has a space or a hard break after the line.
+    Space,
+    /// The line's last glyph is a hyphen the breaker added: it reads U+00AD.
+    SoftHyphen,
+}
+
+/// The characters a line-end hyphen added by the breaker can read as.
+const ADDED_HYPHENS: [char; 2] = ['-', '\u{AD}'];
+
+/// Which lines are read together: a block, a table cell, the title, a frame's label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    /// A block of a story.
+    Block(usize, usize),
+    /// A table cell: story, block, row, column.
+    Cell(usize, usize, usize, usize),
+    /// The document's title.
+    Title,
+    /// A frame's label, by its story.
+    Label(usize),
+}
+
+/// A line drawn: its page and mark indices, and its text.
+type DrawnLine = ((usize, usize), String);
+
+/// How each line of the document ends, by page and mark (`AsDrawn` for a
+/// mark that is not a line of text).
+pub fn line_ends(doc: &Document) -> Vec<Vec<LineEnd>> {
+    let mut ends: Vec<Vec<LineEnd>> = doc
+        .pages
+        .iter()
+        .map(|p| vec![LineEnd::AsDrawn; p.marks.len()])
+        .collect();
+    // The lines of each group, in reading order, with their text.
+    let mut groups: BTreeMap<Group, Vec<DrawnLine>> = BTreeMap::new();
+    for (p, page) in doc.pages.iter().enumerate() {
+        for (m, mark) in page.marks.iter().enumerate() {
+            let Mark::Text { runs, origin, .. } = mark else {
+                continue;
+            };
+            let group = match *origin {
+                Origin::Story { story, block } => Group::Block(story, block),
+                Origin::Cell {
+                    story,
+                    block,
+                    row,
+                    column,
+                } => Group::Cell(story, block, row, column),
+                Origin::Front { title: true } => Group::Title,
+                Origin::Label { story } => Group::Label(story),
+                Origin::Front { title: false } | Origin::Artifact => continue,
+            };
+            groups
+                .entry(group)
+                .or_default()
+                .push(((p, m), line_text(runs)));
+        }
+    }
+    // Cells are found in their row's text in column order (a BTreeMap's
+    // order), each after the one before.
+    let mut row_cursor: BTreeMap<(usize, usize, usize), usize> = BTreeMap::new();
+    for (group, lines) in groups {
+        let found = match group {
+            Group::Block(s, b) => {
+                let source = block_text(doc, s, b);
+                ends_in_source(source, &lines, &mut 0)
+            }
+            Group::Cell(s, b, r, _) => {
+                let row = block_text(doc, s, b).split('\n').nth(r).unwrap_or("");
+                ends_in_source(row, &lines, row_cursor.entry((s, b, r)).or_default())
+            }
+            // Set from a template or a label: broken only at spaces.
+            Group::Title | Group::Label(_) => (0..lines.len())
+                .map(|i| {
+                    if i + 1 < lines.len() {
+                        LineEnd::Space
+                    } else {
+                        LineEnd::AsDrawn
+                    }
+                })
+                .collect(),
+        };
+        for (((p, m), _), end) in lines.iter().zip(found) {
+            ends[*p][*m] = end;
+        }
+    }
+    ends
+}
+
+/// The text block `b` of story `s` was set from ("" if there is none).
+fn block_text(doc: &Document, s: usize, b: usize) -> &str {
+    doc.stories
+        .get(s)
+        .and_then(|blocks| blocks.get(b))
+        .map_or("", |info| info.text.as_str())
+}
+
+/// The text a line shows, its runs' texts end to end, a list item's label
+/// aside (it is set apart from the item's text).
+fn line_text(runs: &[LineRun]) -> String {
+    runs.iter()
+        .filter(|r| !r.label)
+        .map(|r| r.text.as_str())
+        .collect()
+}
+
+/// How each of `lines` ends, found one after the other in `source` from
+/// byte `cursor` on (which is left after the last one found). The last line
+/// of the group reads as drawn; a line not found in the source too.
+fn ends_in_source(source: &str, lines: &[DrawnLine], cursor: &mut usize) -> Vec<LineEnd> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, (_, text))| {
+            let Some((end, added_hyphen)) = find_line(source, *cursor, text) else {
+                return LineEnd::AsDrawn;
+            };
+            *cursor = end;
+            let last = i + 1 == lines.len();
+            match source[end..].chars().next() {
+                Some(c) if c.is_whitespace() && !last => LineEnd::Space,
+                Some(_) if added_hyphen => LineEnd::SoftHyphen,
+                _ => LineEnd::AsDrawn,
+            }
+        })
+        .collect()
+}
+
+/// Where the line `text` ends in `source`, searched from byte `from` on (the
+/// spaces a break swallowed skipped), and whether its last character is a
+/// hyphen the breaker added (not in the source); `None` if it is not there.
+fn find_line(source: &str, from: usize, text: &str) -> Option<(usize, bool)> {
+    if text.is_empty() {
+        return None;
+    }
+    let rest = source.get(from..)?;
+    let start = from + (rest.len() - rest.trim_start().len());
+    let at = &source[start..];
+    if at.starts_with(text) {
+        return Some((start + text.len(), false));
+    }
+    if let Some(stem) = text.strip_suffix(ADDED_HYPHENS) {
+        if !stem.is_empty() && at.starts_with(stem) {
+            return Some((start + stem.len(), true));
+        }
+    }
+    // Not where it should be: found further on, if at all.
+    let found = at.find(text)?;
+    Some((start + found + text.len(), false))
+}
+
+/// The runs of a line with its end as it reads: a space glyph (`space`, the
+/// last run's face's, drawn with no advance) appended for `Space`, the last
+/// hyphen's text made U+00AD for `SoftHyphen`.
+pub fn with_end(runs: &[LineRun], end: LineEnd, space: Option<u16>) -> Vec<LineRun> {
+    let mut runs = runs.to_vec();
+    let Some(last) = runs.last_mut() else {
+        return runs;
+    };
+    match end {
+        LineEnd::AsDrawn => {}
+        LineEnd::Space => {
+            if let Some(id) = space {
+                let at = last.text.len();
+                last.text.push(' ');
+                last.glyphs.push(PlacedGlyph {
+                    id,
+                    advance: 0.0,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    range: at..at + 1,
+                });
+            }
+        }
+        LineEnd::SoftHyphen => {
+            if let (Some(stem), Some(glyph)) = (last.text.strip_suffix('-'), last.glyphs.last_mut())
+            {
+                let at = stem.len();
+                if glyph.range == (at..at + 1) {
+                    last.text.truncate(at);
+                    last.text.push('\u{AD}');
+                    glyph.range = at..last.text.len();
+                }
+            }
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ends(source: &str, lines: &[&str]) -> Vec<LineEnd> {
+        let lines: Vec<((usize, usize), String)> =
+            lines.iter().map(|l| ((0, 0), l.to_string())).collect();
+        ends_in_source(source, &lines, &mut 0)
+    }
+
+    #[test]
+    fn a_line_that_ends_at_a_space_or_a_break_reads_a_space() {
+        use LineEnd::*;
+        assert_eq!(
+            ends("la septième séance du", &["la septième", "séance du"]),
+            [Space, AsDrawn]
+        );
+        assert_eq!(
+            ends(
+                "Maison Syndicale\n30/32 rue",
+                &["Maison Syndicale", "30/32 rue"]
+            ),
+            [Space, AsDrawn]
+        );
+    }
+
+    #[test]
+    fn an_added_hyphen_reads_soft_and_a_compound_s_own_as_itself() {
+        use LineEnd::*;
+        assert_eq!(
+            ends(
+                "la possibilité de Béthune-Bruay",
+                &["la possibi-", "lité de Béthune-", "Bruay"]
+            ),
+            [SoftHyphen, AsDrawn, AsDrawn]
+        );
+        assert_eq!(
+            ends("le lequel", &["le le\u{AD}", "quel"]),
+            [SoftHyphen, AsDrawn]
+        );
+        // An address broken after its own separator.
+        assert_eq!(
+            ends(
+                "www.pma-artois.fr/agenda",
+                &["www.pma-", "artois.fr/agenda"]
+            ),
+            [AsDrawn, AsDrawn]
+        );
+    }
+
+    #[test]
+    fn a_line_not_in_the_source_reads_as_drawn() {
+        assert_eq!(ends("autre chose", &["rien"]), [LineEnd::AsDrawn]);
+    }
+}
