@@ -135,6 +135,8 @@ pub struct Document {
     pub layout: Layout,
     /// The issue (for metadata).
     pub issue: Issue,
+    /// The issue's language (link descriptions, typography).
+    pub language: Language,
     /// The document title.
     pub title: String,
     /// The layout file (paths in the layout are relative to it).
@@ -281,6 +283,7 @@ pub fn compose(
         images,
         layout,
         issue,
+        language,
         title,
         layout_file: layout_file.to_path_buf(),
         issue_file: issue_file.to_path_buf(),

@@ -1491,3 +1491,42 @@ fn check_refuses_malformed_json() {
     report.assert_exit(2);
     assert!(report.stderr.starts_with("error: "), "{report}");
 }
+
+/// A link's description (/Contents, what a screen reader says) is in the
+/// issue's language: French, English, German.
+#[test]
+fn link_descriptions_speak_the_issue_language() {
+    let dir = TestDir::new("link_descriptions_speak_the_issue_language");
+    for (issue, link, mail) in [
+        ("examples/lettre-pma-01.json", "Lien vers ", "Écrire à "),
+        (
+            "tests/fixtures/lettre-pma-07-en.json",
+            "Link to ",
+            "Write to ",
+        ),
+        (
+            "tests/fixtures/lettre-pma-08-de.json",
+            "Link zu ",
+            "E-Mail an ",
+        ),
+    ] {
+        let pdf = dir.join("web.pdf");
+        render_edition(&manifest_dir().join(issue), "web", &pdf);
+        let json = QpdfJson::of(&pdf);
+        let mut said: Vec<String> = Vec::new();
+        for page in json.pages() {
+            for annotation in json.get(page, "/Annots").as_array().into_iter().flatten() {
+                said.extend(pdf_string(&json.resolve(annotation)["/Contents"]));
+            }
+        }
+        assert!(
+            said.iter().any(|s| s.starts_with(link)) && said.iter().any(|s| s.starts_with(mail)),
+            "{issue}: the links of the web edition should say « {link}… » and « {mail}… »: {said:?}"
+        );
+        assert!(
+            said.iter()
+                .all(|s| s.starts_with(link) || s.starts_with(mail)),
+            "{issue}: a link described in another language: {said:?}"
+        );
+    }
+}

@@ -6,6 +6,7 @@
 
 mod overprint;
 mod pdfx;
+mod streams;
 mod tags;
 mod text;
 pub mod vector;
@@ -13,6 +14,7 @@ pub mod vector;
 use crate::compose::LineRun;
 use crate::error::{Error, Problem, Result};
 use crate::images::Picture;
+use crate::model::language::Language;
 use crate::pages::{Document, Mark, Origin};
 use crate::report::Edition;
 use crate::units::{Mm, Pt, Rect};
@@ -235,9 +237,7 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
             for (rect, uri, pending) in links {
                 let Some(r) = kr_rect(rect) else { continue };
                 let target = Target::Action(LinkAction::new(uri.clone()).into());
-                let alt = uri
-                    .strip_prefix("mailto:")
-                    .map_or_else(|| format!("Lien vers {uri}"), |m| format!("Écrire à {m}"));
+                let alt = link_description(&uri, doc.language);
                 let id = p.add_tagged_annotation(Annotation::new_link(
                     LinkAnnotation::new(r, target),
                     Some(alt),
@@ -263,10 +263,24 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
     }
     pdf.set_metadata(metadata(doc, date));
     let bytes = pdf.finish().map_err(|e| writer_error(e, doc, edition))?;
-    if print {
-        pdfx::conform(bytes, doc)
+    let bytes = if print {
+        pdfx::conform(bytes, doc)?
     } else {
-        Ok(without_suspects_flag(bytes))
+        without_suspects_flag(bytes)
+    };
+    streams::unambiguous(bytes)
+}
+
+/// What a link says it does, for a screen reader, in the language.
+fn link_description(uri: &str, language: Language) -> String {
+    let (link, mail) = match language {
+        Language::French => ("Lien vers", "Écrire à"),
+        Language::English => ("Link to", "Write to"),
+        Language::German => ("Link zu", "E-Mail an"),
+    };
+    match uri.strip_prefix("mailto:") {
+        Some(address) => format!("{mail} {address}"),
+        None => format!("{link} {uri}"),
     }
 }
 
