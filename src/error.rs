@@ -193,3 +193,35 @@ pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
     }
     Ok(bytes)
 }
+
+/// The candidate closest to a misspelt `word`, if one is close enough to be
+/// what was meant: the same but for case, or a third of its letters off at most.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| {
+            let distance = if c.to_lowercase() == word.to_lowercase() {
+                0
+            } else {
+                strsim::damerau_levenshtein(&word.to_lowercase(), &c.to_lowercase())
+            };
+            (distance, c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// `hint`, opened by « did you mean `x`? » when a candidate is close to `word`.
+pub fn suggest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    hint: String,
+) -> String {
+    match closest(word, candidates) {
+        Some(c) => format!("did you mean `{c}`? Otherwise {hint}"),
+        None => hint,
+    }
+}

@@ -40,6 +40,22 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Editions::Both)]
         edition: Editions,
     },
+    /// Print the JSON Schema of the issue or the layout file, which editors
+    /// such as VS Code use to complete and check fields (`schemas/` ships both).
+    Schema {
+        /// Which file's schema.
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
+}
+
+/// The files a schema describes.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaOf {
+    /// The issue file.
+    Issue,
+    /// The layout file.
+    Layout,
 }
 
 /// The editions a command works on.
@@ -73,6 +89,14 @@ fn main() -> ExitCode {
             timings,
         } => return render_all(&issues, output, edition, timings),
         Command::Check { issue, edition } => check(&issue, edition),
+        Command::Schema { of } => {
+            let kind = match of {
+                SchemaOf::Issue => maquette::model::schema::Kind::Issue,
+                SchemaOf::Layout => maquette::model::schema::Kind::Layout,
+            };
+            print!("{}", maquette::model::schema::json(kind));
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,

@@ -472,9 +472,13 @@ fn build_stories<'l>(
                 ))
                 .in_file(issue_file)
                 .at(format!("stories[{si}].name"))
-                .hint(format!(
-                    "name one of the layout's chains: {}",
-                    layout.chains.keys().cloned().collect::<Vec<_>>().join(", ")
+                .hint(crate::error::suggest(
+                    &s.name,
+                    layout.chains.keys().map(String::as_str),
+                    format!(
+                        "name one of the layout's chains: {}",
+                        layout.chains.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
                 )),
             )
         })?;

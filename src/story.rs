@@ -81,14 +81,18 @@ impl Styles<'_> {
                 Problem::new(format!("no paragraph style named `{name}`"))
                     .in_file(self.layout_file)
                     .at(used_at)
-                    .hint(format!(
-                        "add it under `paragraph_styles` or use one of: {}",
-                        self.layout
-                            .paragraph_styles
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    .hint(crate::error::suggest(
+                        name,
+                        self.layout.paragraph_styles.keys().map(String::as_str),
+                        format!(
+                            "add it under `paragraph_styles` or use one of: {}",
+                            self.layout
+                                .paragraph_styles
+                                .keys()
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     )),
             )
         })

@@ -8,12 +8,12 @@ use std::ops::{Add, AddAssign, Div, Mul, Neg, Sub, SubAssign};
 const PT_PER_MM: f32 = 72.0 / 25.4;
 
 /// A length in PostScript points (1/72 inch), the engine's working unit.
-#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Pt(pub f32);
 
 /// A length in millimetres, as written in layout files.
-#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, PartialOrd, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct Mm(pub f32);
 

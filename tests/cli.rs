@@ -385,3 +385,56 @@ fn default_output_path() {
     let info = tool("pdfinfo", [dir.join("x.pdf")]);
     assert_eq!(info_field(&info, "Pages").as_deref(), Some("2"), "{info}");
 }
+
+/// A change made to the example's issue and layout.
+type Change = Box<dyn Fn(&mut Value, &mut Value)>;
+
+/// A misspelt field, value, story or style name is answered with « did you
+/// mean … », and the values a field takes are listed.
+#[test]
+fn misspelt_names_get_a_did_you_mean() {
+    let dir = TestDir::new("misspelt_names_get_a_did_you_mean");
+    let cases: [(&str, Change, &[&str]); 4] = [
+        (
+            "field",
+            Box::new(|issue, _| issue["meta"]["nmber"] = Value::from(2)),
+            &["meta.nmber", "did you mean `number`?"],
+        ),
+        (
+            "story",
+            Box::new(|issue, _| issue["stories"][0]["name"] = Value::from("agneda")),
+            &["stories[0].name", "did you mean `agenda`?"],
+        ),
+        (
+            "value",
+            Box::new(|_, layout| {
+                layout["paragraph_styles"]["body"]["align"] = Value::from("justified")
+            }),
+            &[
+                "paragraph_styles.body.align",
+                "`justify`, `left`, `right`, `center`",
+                "did you mean `justify`?",
+            ],
+        ),
+        (
+            "style",
+            Box::new(|_, layout| layout["element_styles"]["paragraph"] = Value::from("bdy")),
+            &["did you mean `body`?"],
+        ),
+    ];
+    for (what, change, expected) in cases {
+        let mut issue = example_issue();
+        let mut layout = layout_with_absolute_paths(&example_layout_path());
+        change(&mut issue, &mut layout);
+        let layout_file = write_json(&dir, &format!("{what}-layout.json"), &layout);
+        issue["layout"] = Value::from(layout_file.to_string_lossy().into_owned());
+        let issue_file = write_json(&dir, &format!("{what}.json"), &issue);
+        let stderr = render_expecting_failure(&dir, &issue_file, 2);
+        for needle in expected {
+            assert!(
+                stderr.contains(needle),
+                "a misspelt {what}: no « {needle} » in:\n{stderr}"
+            );
+        }
+    }
+}

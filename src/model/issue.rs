@@ -4,9 +4,13 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// One issue of a publication.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Issue {
+    /// The JSON Schema this file follows (`schemas/issue.schema.json`), for
+    /// editors that complete and check fields; maquette does not read it.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
     /// The layout file, relative to the issue file.
     pub layout: String,
     /// Publication, number, date, language.
@@ -19,7 +23,7 @@ pub struct Issue {
 }
 
 /// What identifies the issue.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
     /// The publication's name (« La lettre du PMA »).
@@ -39,7 +43,7 @@ pub struct Meta {
 }
 
 /// A story: Markdown text poured into a chain.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Story {
     /// The chain it goes into.
@@ -49,7 +53,7 @@ pub struct Story {
 }
 
 /// Markdown text, as one string or a list of lines (easier to edit in JSON).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum StoryText {
     /// One string with `\n` between lines.

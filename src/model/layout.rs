@@ -12,9 +12,13 @@ use std::collections::BTreeMap;
 pub const MAX_PAGES: u32 = 500;
 
 /// A publication's layout: everything but the words.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Layout {
+    /// The JSON Schema this file follows (`schemas/layout.schema.json`), for
+    /// editors that complete and check fields; maquette does not read it.
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
     /// A human name for the layout.
     pub name: String,
     /// Page size and bleed.
@@ -43,7 +47,7 @@ pub struct Layout {
 }
 
 /// Page size and bleed.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageSpec {
     /// Trimmed page width.
@@ -60,7 +64,7 @@ fn default_bleed() -> Mm {
 }
 
 /// The printing condition of the print edition (its PDF/X output intent).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PrintSpec {
     /// The CMYK output profile (ICC), relative to the layout file.
@@ -88,7 +92,7 @@ fn default_registry() -> String {
 }
 
 /// A named colour, defined for both editions.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Swatch {
     /// Cyan, magenta, yellow, black in percent (0–100), for print; a swatch
@@ -116,7 +120,7 @@ pub fn parse_rgb(text: &str) -> Option<[u8; 3]> {
 }
 
 /// A font family: one file per weight and slant, paths relative to the layout file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FontFamily {
     /// The upright regular face (required).
@@ -134,7 +138,19 @@ pub struct FontFamily {
 }
 
 /// Font weight of a style.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Weight {
     /// Regular.
@@ -147,7 +163,7 @@ pub enum Weight {
 }
 
 /// How lines of a paragraph are set horizontally.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Align {
     /// Flush left and right, last line flush left.
@@ -162,7 +178,7 @@ pub enum Align {
 }
 
 /// A paragraph style.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParagraphStyle {
     /// Font family role (a key of `fonts`).
@@ -265,7 +281,7 @@ fn default_strong() -> Weight {
 }
 
 /// The paragraph style of each Markdown element; unset ones fall back to the layout's.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ElementStyles {
     /// Ordinary paragraphs.
@@ -310,7 +326,7 @@ impl ElementStyles {
 }
 
 /// Which masters make the pages, by position and side, and how many pages an issue may have.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageSequence {
     /// Master of page 1.
@@ -328,7 +344,7 @@ pub struct PageSequence {
 
 /// A master for a position: one for both sides, or one per side of a
 /// double-sided publication (page 1 is a right-hand page).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum MasterChoice {
     /// The same master on left- and right-hand pages.
@@ -338,7 +354,7 @@ pub enum MasterChoice {
 }
 
 /// The masters of left- and right-hand pages.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sides {
     /// Master of left-hand (even-numbered) pages.
@@ -418,7 +434,7 @@ impl MasterChoice {
 }
 
 /// The page count an issue may have: exactly so many, or a range.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum PageCount {
     /// Exactly this many pages (a folded A3 sheet: 4).
@@ -428,7 +444,7 @@ pub enum PageCount {
 }
 
 /// A range of page counts.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PageRange {
     /// Fewest pages (1 if absent).
@@ -440,7 +456,7 @@ pub struct PageRange {
 }
 
 /// A page master: the frames and furniture every page made from it carries.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Master {
     /// What is on the page, drawn in this order.
@@ -448,7 +464,7 @@ pub struct Master {
 }
 
 /// Something placed on a page master.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Item {
     /// A text frame that a chain flows through.
@@ -462,7 +478,7 @@ pub enum Item {
 }
 
 /// A text frame.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrameSpec {
     /// The frame's name, referred to by chains as `master/name`.
@@ -500,7 +516,7 @@ pub struct FrameSpec {
 }
 
 /// A tab label on top of a frame.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelSpec {
     /// The label's text.
@@ -514,7 +530,7 @@ pub struct LabelSpec {
 }
 
 /// Vertical alignment of a frame's text.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VAlign {
     /// Text starts at the top.
@@ -525,7 +541,7 @@ pub enum VAlign {
 }
 
 /// A stroke.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StrokeSpec {
     /// Swatch.
@@ -535,7 +551,7 @@ pub struct StrokeSpec {
 }
 
 /// A decorative rectangle.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BoxSpec {
     /// Left edge.
@@ -556,7 +572,7 @@ pub struct BoxSpec {
 }
 
 /// What a text of a master is in the document's structure.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TextRole {
     /// Page furniture (running header, folio): not read out.
@@ -569,7 +585,7 @@ pub enum TextRole {
 }
 
 /// A single-paragraph text from a template.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TextSpec {
     /// Left edge of the text box.
@@ -588,7 +604,7 @@ pub struct TextSpec {
 }
 
 /// An image on a master.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImageSpec {
     /// Left edge.
@@ -607,7 +623,7 @@ pub struct ImageSpec {
 }
 
 /// A chain of frames and how a story is styled in it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chain {
     /// Frames as `master/frame`: on each page, in this order, the frames of

@@ -5,6 +5,7 @@ pub mod issue;
 pub mod language;
 pub mod layout;
 pub mod markdown;
+pub mod schema;
 pub mod structure;
 pub mod values;
 
@@ -79,11 +80,38 @@ fn hint_for(err: &serde_json::Error, what: &str) -> String {
         Category::Syntax | Category::Eof => {
             "fix the JSON syntax at this position (a missing comma, quote or bracket?)".into()
         }
-        Category::Data if err.to_string().contains("unknown field") => {
-            format!("check the spelling of this field: the {what} accepts only the fields listed")
-        }
+        Category::Data if err.to_string().contains("unknown field") => crate::error::suggest(
+            &first_quoted(&err.to_string()).unwrap_or_default(),
+            expected(&err.to_string()).iter().map(String::as_str),
+            format!("check the spelling of this field: the {what} accepts only the fields listed"),
+        ),
+        Category::Data if err.to_string().contains("unknown variant") => crate::error::suggest(
+            &first_quoted(&err.to_string()).unwrap_or_default(),
+            expected(&err.to_string()).iter().map(String::as_str),
+            "use one of the values listed".to_string(),
+        ),
         _ => format!("correct this value; README.md describes the {what}'s format"),
     }
+}
+
+/// The first name in backticks of a serde message (the unknown field or value).
+fn first_quoted(message: &str) -> Option<String> {
+    let start = message.find('`')? + 1;
+    let end = message[start..].find('`')? + start;
+    Some(message[start..end].to_string())
+}
+
+/// The names in backticks after « expected » in a serde message (what it accepts).
+fn expected(message: &str) -> Vec<String> {
+    let Some(at) = message.find("expected") else {
+        return Vec::new();
+    };
+    message[at..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Resolves `relative` against the folder of `base_file`.

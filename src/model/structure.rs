@@ -32,9 +32,13 @@ fn check_sequence(layout: &Layout) -> Result<(), Problem> {
         if !layout.masters.contains_key(name) {
             return Err(Problem::new(format!("no master named `{name}`"))
                 .at(at)
-                .hint(format!(
-                    "name one of the masters defined under `masters`: {}",
-                    list(layout.masters.keys())
+                .hint(crate::error::suggest(
+                    name,
+                    layout.masters.keys().map(String::as_str),
+                    format!(
+                        "name one of the masters defined under `masters`: {}",
+                        list(layout.masters.keys())
+                    ),
                 )));
         }
     }
@@ -152,9 +156,13 @@ fn check_chains<'l>(
             let on_master = frames.get(master).ok_or_else(|| {
                 Problem::new(format!("no master named `{master}`"))
                     .at(&at)
-                    .hint(format!(
-                        "name one of the masters defined under `masters`: {}",
-                        list(layout.masters.keys())
+                    .hint(crate::error::suggest(
+                        master,
+                        layout.masters.keys().map(String::as_str),
+                        format!(
+                            "name one of the masters defined under `masters`: {}",
+                            list(layout.masters.keys())
+                        ),
                     ))
             })?;
             if !on_master.contains_key(frame) {
@@ -162,9 +170,13 @@ fn check_chains<'l>(
                     "master `{master}` has no frame named `{frame}`"
                 ))
                 .at(&at)
-                .hint(format!(
-                    "add the frame to the master or use one of its frames: {}",
-                    list(on_master.keys())
+                .hint(crate::error::suggest(
+                    frame,
+                    on_master.keys().copied(),
+                    format!(
+                        "add the frame to the master or use one of its frames: {}",
+                        list(on_master.keys())
+                    ),
                 )));
             }
             if let Some((other, other_at)) = owners.get(r.as_str()) {
