@@ -19,7 +19,8 @@
 //! 9. [`pages`] draws the pages: furniture, frames and what they hold;
 //! 10. [`preflight`] checks what would stop a print shop or an accessibility audit;
 //! 11. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
-//!     (PDF/X-4) with krilla, or a proof.
+//!     (PDF/X-4) with krilla, or a proof;
+//! 12. [`raster`] makes PNG images of a PDF's pages (hayro).
 //!
 //! ```no_run
 //! use maquette::Edition;
@@ -45,6 +46,7 @@ pub mod pages;
 pub mod pdf;
 pub mod placement;
 pub mod preflight;
+pub mod raster;
 pub mod report;
 pub mod sequence;
 pub mod story;
