@@ -20,7 +20,8 @@
 //! 10. [`preflight`] checks what would stop a print shop or an accessibility audit;
 //! 11. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
 //!     (PDF/X-4) with krilla, or a proof;
-//! 12. [`raster`] makes PNG images of a PDF's pages (hayro).
+//! 12. [`raster`] makes PNG images of a PDF's pages (hayro);
+//! 13. [`scaffold`] starts an issue: the next from the last, or a first from a layout.
 //!
 //! ```no_run
 //! use maquette::Edition;
@@ -48,6 +49,7 @@ pub mod placement;
 pub mod preflight;
 pub mod raster;
 pub mod report;
+pub mod scaffold;
 pub mod sequence;
 pub mod story;
 pub mod units;
