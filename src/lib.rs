@@ -21,7 +21,8 @@
 //! 11. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
 //!     (PDF/X-4) with krilla, or a proof;
 //! 12. [`raster`] makes PNG images of a PDF's pages (hayro);
-//! 13. [`scaffold`] starts an issue: the next from the last, or a first from a layout.
+//! 13. [`scaffold`] starts an issue: the next from the last, or a first from a layout;
+//! 14. [`watch`] renders an issue again on every save of a file it reads (notify).
 //!
 //! ```no_run
 //! use maquette::Edition;
@@ -53,6 +54,7 @@ pub mod scaffold;
 pub mod sequence;
 pub mod story;
 pub mod units;
+pub mod watch;
 
 use error::{Error, Problem, Result};
 use model::issue::{Date, Issue};
