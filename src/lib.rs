@@ -19,7 +19,10 @@
 //! 9. [`pages`] draws the pages: furniture, frames and what they hold;
 //! 10. [`preflight`] checks what would stop a print shop or an accessibility audit;
 //! 11. [`pdf`] writes the web edition (tagged PDF/UA-1) and the print edition
-//!     (PDF/X-4) with krilla.
+//!     (PDF/X-4) with krilla, or a proof;
+//! 12. [`raster`] makes PNG images of a PDF's pages (hayro);
+//! 13. [`scaffold`] starts an issue: the next from the last, or a first from a layout;
+//! 14. [`watch`] renders an issue again on every save of a file it reads (notify).
 //!
 //! ```no_run
 //! use maquette::Edition;
@@ -45,10 +48,13 @@ pub mod pages;
 pub mod pdf;
 pub mod placement;
 pub mod preflight;
+pub mod raster;
 pub mod report;
+pub mod scaffold;
 pub mod sequence;
 pub mod story;
 pub mod units;
+pub mod watch;
 
 use error::{Error, Problem, Result};
 use model::issue::{Date, Issue};
@@ -128,16 +134,23 @@ pub fn read(issue_file: &Path) -> Result<Inputs> {
     })
 }
 
-/// Lays out what was read; the layout's warnings come first among the findings.
-fn compose(inputs: Inputs, issue_file: &Path) -> Result<pages::Document> {
-    let mut doc = pages::compose(inputs.issue, issue_file, inputs.layout, &inputs.layout_file)?;
+/// Lays out what was read (as a proof if `proof`); the layout's warnings
+/// come first among the findings.
+fn compose(inputs: Inputs, issue_file: &Path, proof: bool) -> Result<pages::Document> {
+    let mut doc = pages::compose(
+        inputs.issue,
+        issue_file,
+        inputs.layout,
+        &inputs.layout_file,
+        proof,
+    )?;
     doc.findings.splice(0..0, inputs.warnings);
     Ok(doc)
 }
 
 /// Lays out an issue without writing anything (what layout found is in the document).
 pub fn lay_out(issue_file: &Path) -> Result<pages::Document> {
-    compose(read(issue_file)?, issue_file)
+    compose(read(issue_file)?, issue_file, false)
 }
 
 /// The preflight of an issue: everything found, for the editions asked for.
@@ -151,20 +164,8 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
     let t0 = Instant::now();
     let inputs = read(issue_file)?;
     let t1 = Instant::now();
-    let timestamp = options.timestamp.unwrap_or_else(|| {
-        let d = Date::parse(&inputs.issue.meta.date).unwrap_or(Date {
-            year: 1970,
-            month: 1,
-            day: None,
-        });
-        pdf::Timestamp {
-            year: d.year,
-            month: d.month,
-            day: d.day.unwrap_or(1),
-            time: (0, 0, 0),
-        }
-    });
-    let doc = compose(inputs, issue_file)?;
+    let timestamp = timestamp(&inputs, options);
+    let doc = compose(inputs, issue_file, false)?;
     let findings = preflight::findings(&doc, editions);
     let errors: Vec<String> = findings
         .iter()
@@ -193,6 +194,72 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
         editions: out,
         pages: doc.pages.len(),
         findings,
+        timings: Timings {
+            read: t1 - t0,
+            layout: t2 - t1,
+            pdf: t3 - t2,
+        },
+    })
+}
+
+/// The date written in the PDF: `SOURCE_DATE_EPOCH`'s, or the issue's.
+fn timestamp(inputs: &Inputs, options: &Options) -> pdf::Timestamp {
+    options.timestamp.unwrap_or_else(|| {
+        let d = Date::parse(&inputs.issue.meta.date).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: None,
+        });
+        pdf::Timestamp {
+            year: d.year,
+            month: d.month,
+            day: d.day.unwrap_or(1),
+            time: (0, 0, 0),
+        }
+    })
+}
+
+/// A proof's PDF and what it shows.
+pub struct Proof {
+    /// The PDF file's bytes.
+    pub bytes: Vec<u8>,
+    /// Its page count: the issue's pages and the overset pages after them.
+    pub pages: usize,
+    /// The issue's pages (without the overset pages).
+    pub issue_pages: usize,
+    /// What did not fit, story by story.
+    pub overset: Vec<pages::Overset>,
+    /// Everything the preflight found, errors included (for both editions).
+    pub findings: Vec<Finding>,
+    /// Every file the run read.
+    pub inputs: Vec<PathBuf>,
+    /// Time per stage.
+    pub timings: Timings,
+}
+
+/// Lays out an issue as a proof, even when a story does not fit, and writes
+/// its PDF in memory: frames outlined and named, the baseline grid, the text
+/// that did not fit on overset pages after the last, a « PROOF / ÉPREUVE »
+/// band on every page. It is no edition: RGB, untagged, no PDF/X or PDF/A.
+pub fn proof(issue_file: &Path, options: &Options) -> Result<Proof> {
+    let t0 = Instant::now();
+    let inputs = read(issue_file)?;
+    let t1 = Instant::now();
+    let timestamp = timestamp(&inputs, options);
+    let doc = compose(inputs, issue_file, true)?;
+    let findings = preflight::findings(&doc, &[Edition::Web, Edition::Print]);
+    let overset = doc.proof.clone().unwrap_or_default();
+    let t2 = Instant::now();
+    let bytes = pdf::write(&doc, Edition::Web, timestamp)?;
+    let t3 = Instant::now();
+    let issue_pages = overset.first().map_or(doc.pages.len(), |o| o.page);
+    Ok(Proof {
+        bytes,
+        pages: doc.pages.len(),
+        issue_pages,
+        overset,
+        findings,
+        inputs: doc.inputs(),
         timings: Timings {
             read: t1 - t0,
             layout: t2 - t1,

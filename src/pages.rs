@@ -18,6 +18,9 @@ use crate::units::{Pt, Rect};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+mod proof;
+pub use proof::Overset;
+
 /// How close to the trim edge a side must be to count as touching it.
 const EDGE_TOLERANCE: Pt = Pt(0.1);
 /// How far a line may pass the page's right edge (hanging punctuation) before it is text lost.
@@ -147,6 +150,8 @@ pub struct Document {
     pub stories: Vec<Vec<BlockInfo>>,
     /// What the preflight found while laying out.
     pub findings: Vec<Finding>,
+    /// In a proof, what did not fit, story by story (`None` for the editions).
+    pub proof: Option<Vec<Overset>>,
 }
 
 impl Document {
@@ -170,13 +175,19 @@ struct Drawing<'a, 'l> {
     field: &'a dyn Fn(&str, usize) -> Option<String>,
 }
 
-/// Lays out an issue: everything but writing the PDF.
+/// Lays out an issue: everything but writing the PDF. A `proof` has its
+/// frames outlined and named, the baseline grid, what did not fit on overset
+/// pages after the last, and a « PROOF / ÉPREUVE » band on every page.
 pub fn compose(
     issue: Issue,
     issue_file: &Path,
-    layout: Layout,
+    mut layout: Layout,
     layout_file: &Path,
+    proof: bool,
 ) -> Result<Document> {
+    if proof {
+        proof::prepare(&mut layout);
+    }
     let language = issue
         .check()
         .map_err(|p| Error::input(p.in_file(issue_file)))?;
@@ -261,6 +272,15 @@ pub fn compose(
             page_ranges(&empty)
         )));
     }
+    let overset = match proof {
+        true => Some(proof::finish(
+            &mut pages,
+            &placed.stories,
+            &drawing,
+            &mut shaper,
+        )?),
+        false => None,
+    };
     bookmarks.sort_by_key(|b: &(usize, usize, Bookmark)| (b.0, b.1));
     let bookmarks = bookmarks.into_iter().map(|b| b.2).collect();
     let title = document_title(&issue, &month, &date);
@@ -289,6 +309,7 @@ pub fn compose(
         issue_file: issue_file.to_path_buf(),
         stories,
         findings,
+        proof: overset,
     })
 }
 

@@ -41,6 +41,8 @@ pub struct PlacedStory<'l> {
     pub filled: Vec<Filled>,
     /// Whether all of it fits (an overset story is reported as such).
     pub fits: bool,
+    /// Where pouring stopped: the end of the story, or the first line that did not fit.
+    pub end: Position,
 }
 
 /// The pages of the issue and the stories in them.
@@ -150,6 +152,7 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         .zip(attempt.poured)
         .map(|(s, p)| PlacedStory {
             fits: p.end.block >= s.story.blocks.len(),
+            end: p.end,
             index: s.index,
             story: s.story,
             frames: s.frames,

@@ -169,7 +169,7 @@ pub const FRENCH_MONTHS: [&str; 12] = [
 ];
 
 /// The days of a month of the Gregorian calendar.
-fn days_in_month(year: u16, month: u8) -> u8 {
+pub fn days_in_month(year: u16, month: u8) -> u8 {
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     match month {
         2 if leap => 29,

@@ -91,6 +91,8 @@ const MEDIA_MARGIN: Mm = Mm(2.0);
 struct Press<'d> {
     doc: &'d Document,
     edition: Edition,
+    /// Whether content is tagged (the web edition, not a proof).
+    tagged: bool,
     /// Each swatch's colour in this edition, worked out once.
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
@@ -136,6 +138,7 @@ impl<'d> Press<'d> {
         Ok(Press {
             doc,
             edition,
+            tagged: edition == Edition::Web && doc.proof.is_none(),
             palette,
             cmyk_of_rgb,
             space_glyphs,
@@ -175,10 +178,18 @@ impl<'d> Press<'d> {
 /// A link found while drawing: where it is, where it goes, where its tag waits.
 type FoundLink = (Rect, String, Option<tags::PendingLink>);
 
-/// Writes one edition of the document as a PDF and returns its bytes.
+/// Writes one edition of the document as a PDF and returns its bytes; a
+/// document laid out as a proof is written as a proof (RGB, untagged, no
+/// PDF/X or PDF/A claim, whatever `edition` says).
 pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
+    let proof = doc.proof.is_some();
+    let edition = if proof { Edition::Web } else { edition };
     let print = edition == Edition::Print;
-    let settings = if print {
+    // What only the web edition has: tags, links, how each line reads at its end.
+    let web = !print && !proof;
+    let settings = if proof {
+        proof_settings()
+    } else if print {
         print_settings()?
     } else {
         web_settings()?
@@ -195,7 +206,7 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
         .ok_or_else(|| Error::input(Problem::new("the page size must be positive")))?;
     let mut tags = tags::Collector::default();
     // How each line reads at its end: in the web edition, what its text needs there.
-    let line_ends = (!print).then(|| text::line_ends(doc));
+    let line_ends = web.then(|| text::line_ends(doc));
     for (page_index, page) in doc.pages.iter().enumerate() {
         let mut links: Vec<FoundLink> = Vec::new();
         let mut settings = PageSettings::new(sheet);
@@ -233,7 +244,7 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
             surface.finish();
         }
         // Links are for screens; PDF/X allows no annotation on the page.
-        if !print {
+        if web {
             for (rect, uri, pending) in links {
                 let Some(r) = kr_rect(rect) else { continue };
                 let target = Target::Action(LinkAction::new(uri.clone()).into());
@@ -258,15 +269,17 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
         ));
     }
     pdf.set_outline(outline);
-    if !print {
+    if web {
         pdf.set_tag_tree(tags.tree(&doc.stories, &doc.title));
     }
     pdf.set_metadata(metadata(doc, date));
     let bytes = pdf.finish().map_err(|e| writer_error(e, doc, edition))?;
     let bytes = if print {
         pdfx::conform(bytes, doc)?
-    } else {
+    } else if web {
         without_suspects_flag(bytes)
+    } else {
+        bytes
     };
     streams::unambiguous(bytes)
 }
@@ -382,6 +395,15 @@ fn web_settings() -> Result<SerializeSettings> {
     })
 }
 
+/// A proof: plain PDF, RGB, untagged, claiming no standard (it is not an edition).
+fn proof_settings() -> SerializeSettings {
+    SerializeSettings {
+        enable_tagging: false,
+        xmp_metadata: true,
+        ..SerializeSettings::default()
+    }
+}
+
 /// Print edition: PDF 1.6, CMYK swatches as DeviceCMYK (characterised by the
 /// output intent's profile, which [`pdfx`] adds), RGB images and drawings
 /// ICC-based (sRGB), never DeviceRGB.
@@ -407,8 +429,12 @@ fn metadata(doc: &Document, date: Timestamp) -> Metadata {
     let meta = &doc.issue.meta;
     // What the editor typed, with its apostrophes as the text has them.
     let typed = |t: &str| t.replace('\'', "’");
+    let title = match doc.proof {
+        Some(_) => format!("PROOF / ÉPREUVE — {}", typed(&doc.title)),
+        None => typed(&doc.title),
+    };
     let mut metadata = Metadata::new()
-        .title(typed(&doc.title))
+        .title(title)
         .language(meta.language.clone())
         .creator(format!("maquette {}", env!("CARGO_PKG_VERSION")))
         .creation_date(
@@ -465,7 +491,7 @@ fn draw_mark(
                 }),
                 None => None,
             });
-            tagged(surface, web, None, ArtifactType::Layout, |s| {
+            tagged(surface, press.tagged, None, ArtifactType::Layout, |s| {
                 s.draw_path(&path)
             });
             surface.set_stroke(None);
@@ -497,7 +523,7 @@ fn draw_mark(
                 // Text not read is page furniture: a running header, a folio,
                 // a table header repeated on the next column.
                 let furniture = ArtifactType::PaginationOther;
-                let id = tagged(surface, web, Some(*origin), furniture, |s| {
+                let id = tagged(surface, press.tagged, Some(*origin), furniture, |s| {
                     drawn = runs[i..j]
                         .iter()
                         .try_for_each(|run| draw_run(press, s, run, *x, *baseline));
@@ -536,7 +562,7 @@ fn draw_mark(
             };
             let origin = alt.as_ref().map(|_| *origin);
             // An image without alternative text is decoration.
-            let id = tagged(surface, web, origin, ArtifactType::Layout, |s| {
+            let id = tagged(surface, press.tagged, origin, ArtifactType::Layout, |s| {
                 s.push_transform(&Transform::from_translate(rect.x.0, rect.y.0));
                 match &loaded.picture {
                     Picture::Raster(img) => s.draw_image(img.clone(), size),
