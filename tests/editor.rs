@@ -173,6 +173,20 @@ fn new_starts_the_next_issue_and_a_first_one_that_render() {
         render(&first, &pdf);
         assert!(!pages_of(&pdf).is_empty());
     }
+
+    // Even with --force, the new file never replaces the layout it starts from.
+    let layout = dir.join("layout-copy.json");
+    fs::copy(example_layout_path(), &layout).unwrap();
+    let before = fs::read(&layout).unwrap();
+    let out = new(&[
+        "--layout".as_ref(),
+        layout.as_os_str(),
+        "-o".as_ref(),
+        layout.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(fs::read(&layout).unwrap(), before);
 }
 
 #[test]
