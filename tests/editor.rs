@@ -192,7 +192,13 @@ fn new_starts_the_next_issue_and_a_first_one_that_render() {
 #[test]
 fn watch_renders_again_on_every_save_and_survives_a_typo() {
     let dir = TestDir::new("watch_renders_again_on_every_save_and_survives_a_typo");
-    let issue_path = write_json(&dir, "issue.json", &example_issue());
+    // The issue and a copy of its layout in the test's folder, to be saved in turn.
+    let layout_path = write_json(&dir, "layout.json", &example_layout());
+    let with_layout = |mut issue: Value| {
+        issue["layout"] = Value::from(layout_path.to_str().unwrap());
+        issue
+    };
+    let issue_path = write_json(&dir, "issue.json", &with_layout(example_issue()));
     let pdf = dir.join("issue.pdf");
     let mut child = maquette([
         OsStr::new("watch"),
@@ -224,7 +230,7 @@ fn watch_renders_again_on_every_save_and_survives_a_typo() {
         let before = fs::read(&pdf).expect("the first run wrote no PDF");
 
         // A save, as an editor does it: a new file renamed over the old.
-        let mut issue = example_issue();
+        let mut issue = with_layout(example_issue());
         story_lines_mut(&mut issue, "main")[2] =
             Value::from("Le mot Xylophonique ouvre cet article.");
         let tmp = dir.join(".issue.json.swp");
@@ -265,11 +271,24 @@ fn watch_renders_again_on_every_save_and_survives_a_typo() {
         );
         fs::write(
             &issue_path,
-            serde_json::to_string_pretty(&example_issue()).unwrap(),
+            serde_json::to_string_pretty(&with_layout(example_issue())).unwrap(),
         )
         .unwrap();
         let (_, fourth) = next_line("after the fix");
         assert!(fourth.contains(" 2 pages "), "{fourth}");
+        let fixed = fs::read(&pdf).unwrap();
+
+        // A save of the layout (its teal made red) renders again too.
+        let mut layout = example_layout();
+        layout["swatches"]["teal"]["rgb"] = Value::from("#c0392b");
+        fs::write(&layout_path, serde_json::to_string_pretty(&layout).unwrap()).unwrap();
+        let (_, fifth) = next_line("after the layout's save");
+        assert!(fifth.contains(" 2 pages "), "{fifth}");
+        assert_ne!(
+            fs::read(&pdf).unwrap(),
+            fixed,
+            "the layout's change is not in the PDF"
+        );
     }));
     child.kill().unwrap();
     child.wait().unwrap();
