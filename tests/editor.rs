@@ -132,6 +132,31 @@ fn new_starts_the_next_issue_and_a_first_one_that_render() {
     );
     assert!(printed.contains("numéro 2"), "{printed}");
 
+    // --keep keeps one story's text (standing copy), the others get placeholders.
+    let kept = dir.join("numero-2/kept.json");
+    let out = new(&[
+        example.as_os_str(),
+        "-o".as_ref(),
+        kept.as_os_str(),
+        "--keep".as_ref(),
+        "masthead".as_ref(),
+    ]);
+    assert_success(&out, "maquette new --keep masthead");
+    let text = fs::read_to_string(&kept).unwrap();
+    assert!(text.contains("Directeur de publication") && !text.contains("Comité syndical"));
+    let out = new(&[
+        example.as_os_str(),
+        "-o".as_ref(),
+        dir.join("numero-2/x.json").as_os_str(),
+        "--keep".as_ref(),
+        "mastehad".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("masthead"),
+        "the known names are not listed"
+    );
+
     // The rhythm: with issue 2 two months after issue 1 beside it, issue 3 is two months after 2.
     let mut second: Value = serde_json::from_str(&fs::read_to_string(&next).unwrap()).unwrap();
     second["meta"]["date"] = Value::from("2017-09-01");
