@@ -221,7 +221,9 @@ fn main() -> ExitCode {
                 }
                 (None, None) => unreachable!("clap requires one"),
             };
-            made.and_then(|made| new(&made, &output, from.as_deref(), force))
+            // The new file never replaces the issue or the layout it starts from.
+            let sources: Vec<PathBuf> = from.iter().chain(&layout).cloned().collect();
+            made.and_then(|made| new(&made, &output, &sources, force))
         }
         Command::Watch { issue, out } => watch(&issue, &out),
         Command::Preview {
@@ -471,7 +473,7 @@ fn page_images(
 fn new(
     made: &maquette::scaffold::NewIssue,
     output: &Path,
-    from: Option<&Path>,
+    sources: &[PathBuf],
     force: bool,
 ) -> maquette::error::Result<ExitCode> {
     use maquette::error::{Error, Problem};
@@ -482,8 +484,7 @@ fn new(
                 .hint("name another file with `-o`, or give `--force` to replace it"),
         ));
     }
-    let inputs: Vec<PathBuf> = from.map(Path::to_path_buf).into_iter().collect();
-    maquette::check_output(output, &inputs)?;
+    maquette::check_output(output, sources)?;
     maquette::write_atomically(output, made.json.as_bytes())?;
     let kept: Vec<&str> = made
         .stories

@@ -400,7 +400,10 @@ fn rhythm(from: &Path, issue: &Issue) -> (u32, String) {
     let entries = std::fs::read_dir(dir).into_iter().flatten().flatten();
     for entry in entries {
         let path = entry.path();
-        if path.extension().is_none_or(|e| e != "json") || path == from {
+        let small = entry
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.len() <= crate::error::MAX_JSON_BYTES);
+        if path.extension().is_none_or(|e| e != "json") || path == from || !small {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&path) else {

@@ -132,6 +132,31 @@ fn new_starts_the_next_issue_and_a_first_one_that_render() {
     );
     assert!(printed.contains("numéro 2"), "{printed}");
 
+    // --keep keeps one story's text (standing copy), the others get placeholders.
+    let kept = dir.join("numero-2/kept.json");
+    let out = new(&[
+        example.as_os_str(),
+        "-o".as_ref(),
+        kept.as_os_str(),
+        "--keep".as_ref(),
+        "masthead".as_ref(),
+    ]);
+    assert_success(&out, "maquette new --keep masthead");
+    let text = fs::read_to_string(&kept).unwrap();
+    assert!(text.contains("Directeur de publication") && !text.contains("Comité syndical"));
+    let out = new(&[
+        example.as_os_str(),
+        "-o".as_ref(),
+        dir.join("numero-2/x.json").as_os_str(),
+        "--keep".as_ref(),
+        "mastehad".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("masthead"),
+        "the known names are not listed"
+    );
+
     // The rhythm: with issue 2 two months after issue 1 beside it, issue 3 is two months after 2.
     let mut second: Value = serde_json::from_str(&fs::read_to_string(&next).unwrap()).unwrap();
     second["meta"]["date"] = Value::from("2017-09-01");
@@ -173,12 +198,32 @@ fn new_starts_the_next_issue_and_a_first_one_that_render() {
         render(&first, &pdf);
         assert!(!pages_of(&pdf).is_empty());
     }
+
+    // Even with --force, the new file never replaces the layout it starts from.
+    let layout = dir.join("layout-copy.json");
+    fs::copy(example_layout_path(), &layout).unwrap();
+    let before = fs::read(&layout).unwrap();
+    let out = new(&[
+        "--layout".as_ref(),
+        layout.as_os_str(),
+        "-o".as_ref(),
+        layout.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert_eq!(fs::read(&layout).unwrap(), before);
 }
 
 #[test]
 fn watch_renders_again_on_every_save_and_survives_a_typo() {
     let dir = TestDir::new("watch_renders_again_on_every_save_and_survives_a_typo");
-    let issue_path = write_json(&dir, "issue.json", &example_issue());
+    // The issue and a copy of its layout in the test's folder, to be saved in turn.
+    let layout_path = write_json(&dir, "layout.json", &example_layout());
+    let with_layout = |mut issue: Value| {
+        issue["layout"] = Value::from(layout_path.to_str().unwrap());
+        issue
+    };
+    let issue_path = write_json(&dir, "issue.json", &with_layout(example_issue()));
     let pdf = dir.join("issue.pdf");
     let mut child = maquette([
         OsStr::new("watch"),
@@ -210,7 +255,7 @@ fn watch_renders_again_on_every_save_and_survives_a_typo() {
         let before = fs::read(&pdf).expect("the first run wrote no PDF");
 
         // A save, as an editor does it: a new file renamed over the old.
-        let mut issue = example_issue();
+        let mut issue = with_layout(example_issue());
         story_lines_mut(&mut issue, "main")[2] =
             Value::from("Le mot Xylophonique ouvre cet article.");
         let tmp = dir.join(".issue.json.swp");
@@ -251,11 +296,24 @@ fn watch_renders_again_on_every_save_and_survives_a_typo() {
         );
         fs::write(
             &issue_path,
-            serde_json::to_string_pretty(&example_issue()).unwrap(),
+            serde_json::to_string_pretty(&with_layout(example_issue())).unwrap(),
         )
         .unwrap();
         let (_, fourth) = next_line("after the fix");
         assert!(fourth.contains(" 2 pages "), "{fourth}");
+        let fixed = fs::read(&pdf).unwrap();
+
+        // A save of the layout (its teal made red) renders again too.
+        let mut layout = example_layout();
+        layout["swatches"]["teal"]["rgb"] = Value::from("#c0392b");
+        fs::write(&layout_path, serde_json::to_string_pretty(&layout).unwrap()).unwrap();
+        let (_, fifth) = next_line("after the layout's save");
+        assert!(fifth.contains(" 2 pages "), "{fifth}");
+        assert_ne!(
+            fs::read(&pdf).unwrap(),
+            fixed,
+            "the layout's change is not in the PDF"
+        );
     }));
     child.kill().unwrap();
     child.wait().unwrap();

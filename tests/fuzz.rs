@@ -205,12 +205,14 @@ enum Outcome {
     Hung,
 }
 
-/// Renders `issue` in both editions on a thread of its own, within [`TIME_LIMIT`].
+/// Renders `issue` in both editions, and as a proof (made even when a story
+/// does not fit: it must not panic either), on a thread of its own, within [`TIME_LIMIT`].
 fn run(issue: &Path) -> Outcome {
     let (tx, rx) = mpsc::channel();
     let issue = issue.to_path_buf();
     std::thread::spawn(move || {
         let result = std::panic::catch_unwind(|| {
+            let _ = maquette::proof(&issue, &Default::default());
             maquette::render(&issue, &[Edition::Web, Edition::Print], &Default::default())
         });
         let outcome = match result {
