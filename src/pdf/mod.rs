@@ -392,8 +392,11 @@ fn print_settings() -> Result<SerializeSettings> {
         .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF 1.6: {e:?}"))))?;
     // With `no_device_cs` and no CMYK profile, krilla writes RGB and grey as
     // ICC-based colour and CMYK as DeviceCMYK: pure 100 % K black text.
+    // Content streams are left uncompressed: the overprint step reads and
+    // rewrites them, and `pdfx` compresses them once afterwards.
     Ok(SerializeSettings {
         configuration,
+        compress_content_streams: false,
         no_device_cs: true,
         cmyk_profile: None,
         xmp_metadata: true,
