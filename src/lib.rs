@@ -183,10 +183,14 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
         ));
     }
     let t2 = Instant::now();
-    let mut out = Vec::with_capacity(editions.len());
-    for &edition in editions {
-        out.push((edition, pdf::write(&doc, edition, timestamp)?));
-    }
+    // The editions are written side by side, one per core, from the same layout.
+    let out = {
+        use rayon::prelude::*;
+        editions
+            .par_iter()
+            .map(|&edition| Ok((edition, pdf::write(&doc, edition, timestamp)?)))
+            .collect::<Result<Vec<_>>>()?
+    };
     let t3 = Instant::now();
     Ok(Rendered {
         inputs: doc.inputs(),
