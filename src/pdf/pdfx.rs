@@ -28,6 +28,9 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     };
     let mut pdf =
         lopdf::Document::load_mem(&bytes).map_err(|e| fail("reading krilla's output", e))?;
+    // The parsed document replaces krilla's bytes: one copy of the file in memory.
+    let size = bytes.len();
+    drop(bytes);
     crate::icc::check_header(
         &crate::icc::profile_path(&doc.layout, &doc.layout_file)?,
         &profile,
@@ -96,7 +99,7 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     stream.set_content(xmp.into_bytes());
     compress_content(&mut pdf);
 
-    let mut out = Vec::with_capacity(bytes.len() + profile.len());
+    let mut out = Vec::with_capacity(size + profile.len());
     pdf.save_to(&mut out)
         .map_err(|e| fail("writing", lopdf::Error::IO(e)))?;
     Ok(out)
