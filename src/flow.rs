@@ -8,7 +8,7 @@ mod table;
 use crate::compose::{Line, Prepared};
 use crate::units::{Pt, Rect};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::rc::Rc;
 pub use table::{column_widths, RowStyle, SetRow, SetTable, Table};
 
 /// Share of the leading above the baseline: a line occupies `leading`, its
@@ -184,7 +184,7 @@ pub struct Poured {
 pub struct LineCache<'b> {
     blocks: &'b [Block],
     lines: HashMap<(usize, LineSet), Vec<Line>>,
-    tables: HashMap<(usize, u32), Arc<SetTable>>,
+    tables: HashMap<(usize, u32), Rc<SetTable>>,
 }
 
 impl<'b> LineCache<'b> {
@@ -198,14 +198,14 @@ impl<'b> LineCache<'b> {
     }
 
     /// The table of `block` set at `width`, if the block is a table.
-    fn table(&mut self, block: usize, width: Pt) -> Option<Arc<SetTable>> {
+    fn table(&mut self, block: usize, width: Pt) -> Option<Rc<SetTable>> {
         let Content::Table(table) = &self.blocks.get(block)?.content else {
             return None;
         };
         let set = self
             .tables
             .entry((block, width.0.to_bits()))
-            .or_insert_with(|| Arc::new(table.set(width)));
+            .or_insert_with(|| Rc::new(table.set(width)));
         Some(set.clone())
     }
 

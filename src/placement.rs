@@ -13,7 +13,6 @@ use crate::report::Finding;
 use crate::sequence::{self, ChainFrames};
 use crate::story::Story;
 use crate::units::Pt;
-use rayon::prelude::*;
 use std::path::Path;
 
 /// A story to place: its blocks and its chain.
@@ -89,11 +88,9 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
     let pour_at = |caches: &mut Vec<LineCache>, count: usize| {
         let masters = sequence::masters(layout, count);
         let slots: Vec<Vec<Slot>> = stories.iter().map(|s| s.frames.slots(&masters)).collect();
-        // Each story pours into its own chain: the stories' paragraphs are
-        // broken side by side, one story per core.
         let poured = stories
-            .par_iter()
-            .zip(caches.par_iter_mut())
+            .iter()
+            .zip(caches.iter_mut())
             .zip(&slots)
             .map(|((s, cache), slots)| flow::pour_story(cache, slots, s.balance))
             .collect();
@@ -123,8 +120,6 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         }
         at += 1;
         n = counts[at];
-        // One attempt's lines in memory at a time.
-        drop(attempt);
         attempt = pour_at(&mut caches, n);
     }
     let mut findings = Vec::new();
