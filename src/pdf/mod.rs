@@ -1,4 +1,4 @@
-//! PDF output with krilla, one edition at a time. Both embed and subset every
+//! PDF output with krilla, each edition from the same document. Both embed and subset every
 //! font with its Unicode map and carry bookmarks and metadata; the web
 //! edition is RGB, tagged and validated as PDF/UA-1 and PDF/A-2a, with links; the print
 //! edition is CMYK on the press's profile, with bleed, crop marks and page
