@@ -1,8 +1,9 @@
-//! PDF output with krilla, each edition from the same document. Both embed and subset every
-//! font with its Unicode map and carry bookmarks and metadata; the web
-//! edition is RGB, tagged and validated as PDF/UA-1 and PDF/A-2a, with links; the print
-//! edition is CMYK on the press's profile, with bleed, crop marks and page
-//! boxes, made PDF/X-4 by its `pdfx` step. The same document gives the same bytes.
+//! PDF output with krilla, each edition from the same document. Both embed
+//! and subset every font with its Unicode map and carry bookmarks and
+//! metadata; the web edition is RGB, tagged and validated as PDF/UA-1 and
+//! PDF/A-2a, with links; the print edition is CMYK on the press's profile,
+//! with bleed, crop marks and page boxes, made PDF/X-4 by its `pdfx` step.
+//! The same document gives the same bytes.
 
 mod overprint;
 mod pdfx;
