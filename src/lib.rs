@@ -184,10 +184,25 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
         ));
     }
     let t2 = Instant::now();
-    let mut out = Vec::with_capacity(editions.len());
-    for &edition in editions {
-        out.push((edition, pdf::write(&doc, edition, timestamp)?));
-    }
+    // The editions are written side by side from the same layout: the first
+    // on this thread (where the layout's memory was allocated, so that it is
+    // reused), each other on a thread of its own.
+    let write = |edition: Edition| pdf::write(&doc, edition, timestamp).map(|b| (edition, b));
+    let out = std::thread::scope(|scope| {
+        let others: Vec<_> = editions
+            .iter()
+            .skip(1)
+            .map(|&edition| scope.spawn(move || write(edition)))
+            .collect();
+        let first = editions.first().map(|&edition| write(edition));
+        first
+            .into_iter()
+            .chain(others.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }))
+            .collect::<Result<Vec<_>>>()
+    })?;
     let t3 = Instant::now();
     Ok(Rendered {
         inputs: doc.inputs(),

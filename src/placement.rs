@@ -122,6 +122,8 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         }
         at += 1;
         n = counts[at];
+        // One attempt's lines in memory at a time.
+        drop(attempt);
         attempt = pour_at(&mut caches, n);
     }
     let mut findings = Vec::new();

@@ -1,8 +1,9 @@
-//! PDF output with krilla, one edition at a time. Both embed and subset every
-//! font with its Unicode map and carry bookmarks and metadata; the web
-//! edition is RGB, tagged and validated as PDF/UA-1 and PDF/A-2a, with links; the print
-//! edition is CMYK on the press's profile, with bleed, crop marks and page
-//! boxes, made PDF/X-4 by its `pdfx` step. The same document gives the same bytes.
+//! PDF output with krilla, each edition from the same document. Both embed
+//! and subset every font with its Unicode map and carry bookmarks and
+//! metadata; the web edition is RGB, tagged and validated as PDF/UA-1 and
+//! PDF/A-2a, with links; the print edition is CMYK on the press's profile,
+//! with bleed, crop marks and page boxes, made PDF/X-4 by its `pdfx` step.
+//! The same document gives the same bytes.
 
 mod overprint;
 mod pdfx;
@@ -414,8 +415,11 @@ fn print_settings() -> Result<SerializeSettings> {
         .map_err(|e| Error::output(Problem::new(format!("cannot configure PDF 1.6: {e:?}"))))?;
     // With `no_device_cs` and no CMYK profile, krilla writes RGB and grey as
     // ICC-based colour and CMYK as DeviceCMYK: pure 100 % K black text.
+    // Content streams are left uncompressed: the overprint step reads and
+    // rewrites them, and `pdfx` compresses them once afterwards.
     Ok(SerializeSettings {
         configuration,
+        compress_content_streams: false,
         no_device_cs: true,
         cmyk_profile: None,
         xmp_metadata: true,

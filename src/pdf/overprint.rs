@@ -6,6 +6,8 @@
 //! no overprint, so this step rewrites the content streams after it, with
 //! lopdf: before each painting operator it sets overprint on or off as the
 //! painted colour and shape want, and leaves everything else as it was.
+//! The streams it writes stay uncompressed: [`super::pdfx`] compresses every
+//! content stream once, at the end.
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId, Stream};
@@ -149,10 +151,10 @@ pub fn overprint_black(pdf: &mut lopdf::Document) -> lopdf::Result<()> {
         let stream = Stream::new(Dictionary::new(), rewritten);
         let contents = match old.first() {
             Some(&first) => {
-                *pdf.get_object_mut(first)? = Object::Stream(compressed(stream));
+                *pdf.get_object_mut(first)? = Object::Stream(stream);
                 first
             }
-            None => pdf.add_object(compressed(stream)),
+            None => pdf.add_object(stream),
         };
         for id in old.iter().skip(1) {
             pdf.objects.remove(id);
@@ -178,18 +180,11 @@ pub fn overprint_black(pdf: &mut lopdf::Document) -> lopdf::Result<()> {
             stream.dict.remove(b"Filter");
             stream.dict.remove(b"DecodeParms");
             stream.set_content(rewritten);
-            let _ = stream.compress();
             add_states(pdf, form, states)?;
         }
         collect_forms(pdf, form, &mut forms);
     }
     Ok(())
-}
-
-/// A stream compressed (flate), or as it was if compressing fails.
-fn compressed(mut stream: Stream) -> Stream {
-    let _ = stream.compress();
-    stream
 }
 
 /// The resources of a page or a form (its own dictionary, made if missing;

@@ -28,6 +28,9 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     };
     let mut pdf =
         lopdf::Document::load_mem(&bytes).map_err(|e| fail("reading krilla's output", e))?;
+    // The parsed document replaces krilla's bytes: one copy of the file in memory.
+    let size = bytes.len();
+    drop(bytes);
     crate::icc::check_header(
         &crate::icc::profile_path(&doc.layout, &doc.layout_file)?,
         &profile,
@@ -35,7 +38,10 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     let mut dict = Dictionary::new();
     dict.set("N", 4);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    let profile_id = pdf.add_object(Stream::new(dict, deflate(&profile)));
+    let profile_id = pdf.add_object(Stream::new(
+        dict,
+        deflate(&profile, flate2::Compression::fast()),
+    ));
     let text = |s: &str| Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
     let mut intent = Dictionary::new();
     intent.set("Type", Object::Name(b"OutputIntent".to_vec()));
@@ -91,21 +97,52 @@ pub fn conform(bytes: Vec<u8>, doc: &Document) -> Result<Vec<u8>> {
     stream.dict.remove(b"Filter");
     stream.dict.remove(b"DecodeParms");
     stream.set_content(xmp.into_bytes());
+    compress_content(&mut pdf);
 
-    let mut out = Vec::with_capacity(bytes.len() + profile.len());
+    let mut out = Vec::with_capacity(size + profile.len());
     pdf.save_to(&mut out)
         .map_err(|e| fail("writing", lopdf::Error::IO(e)))?;
     Ok(out)
 }
 
-/// Zlib-compresses data at flate2's fastest level: an ICC profile's tables
-/// take ten times longer at the best level for a file 3 % smaller.
-fn deflate(data: &[u8]) -> Vec<u8> {
+/// The compression level of the print edition's content streams: krilla's
+/// own for the web edition (zlib's default).
+const CONTENT_LEVEL: u32 = 6;
+
+/// Compresses, once and on every core, the streams krilla wrote uncompressed
+/// for the overprint step (page contents, forms, Unicode maps): every stream
+/// without a filter but the XMP metadata (which PDF/X wants readable) and font
+/// files (krilla compresses those when it pays).
+fn compress_content(pdf: &mut lopdf::Document) {
+    use rayon::prelude::*;
+    fn name<'s>(s: &'s Stream, key: &[u8]) -> Option<&'s [u8]> {
+        s.dict.get(key).and_then(Object::as_name).ok()
+    }
+    let streams: Vec<&mut Stream> = pdf
+        .objects
+        .values_mut()
+        .filter_map(|o| o.as_stream_mut().ok())
+        .filter(|s| {
+            !s.dict.has(b"Filter")
+                && !s.dict.has(b"Length1")
+                && name(s, b"Type") != Some(b"Metadata")
+                && name(s, b"Subtype").is_none_or(|t| t == b"Form")
+        })
+        .collect();
+    streams.into_par_iter().for_each(|s| {
+        let packed = deflate(&s.content, flate2::Compression::new(CONTENT_LEVEL));
+        if packed.len() < s.content.len() {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(packed);
+        }
+    });
+}
+
+/// Zlib-compresses data at `level` (the ICC profile at the fastest: its
+/// tables take ten times longer at the best level for a file 3 % smaller).
+fn deflate(data: &[u8], level: flate2::Compression) -> Vec<u8> {
     use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(
-        Vec::with_capacity(data.len() / 2),
-        flate2::Compression::fast(),
-    );
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2), level);
     // Writing to a Vec cannot fail.
     encoder.write_all(data).expect("writing to memory");
     encoder.finish().expect("writing to memory")
