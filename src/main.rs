@@ -31,8 +31,8 @@ enum Command {
     Check {
         /// The issue file (JSON).
         issue: PathBuf,
-        /// Which edition to check.
-        #[arg(long, value_enum, default_value_t = Editions::Both)]
+        /// Which edition to check: the web edition by default, as `render` writes it.
+        #[arg(long, value_enum, default_value_t = Editions::Web)]
         edition: Editions,
         /// Also write a proof (`ISSUE-proof.pdf`, or `-o`): frames, grid, and what does not fit.
         #[arg(long)]
@@ -617,10 +617,15 @@ fn check(
     }
     let names: Vec<&str> = editions.list().iter().map(|e| e.name()).collect();
     println!(
-        "{}: {errors} error(s), {warnings} warning(s) for the {} edition{}",
+        "{}: {errors} error(s), {warnings} warning(s) for the {} edition{}{}",
         issue.display(),
         names.join(" and "),
-        if names.len() > 1 { "s" } else { "" }
+        if names.len() > 1 { "s" } else { "" },
+        if editions == Editions::Web {
+            " (add `--edition both` to check the print edition too)"
+        } else {
+            ""
+        }
     );
     if let Some(output) = proof {
         let options = maquette::Options {

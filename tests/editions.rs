@@ -1282,7 +1282,7 @@ fn editions_default_output_names() {
 /// The shipped example passes the preflight for both editions: exit 0, no error.
 #[test]
 fn check_passes_the_example() {
-    let report = check(&example_issue_path(), None);
+    let report = check(&example_issue_path(), Some("both"));
     report.assert_exit(0);
     assert_eq!(
         report.counts(),
@@ -1291,7 +1291,16 @@ fn check_passes_the_example() {
     );
     assert!(
         report.summary().ends_with("for the web and print editions"),
-        "the default check should cover both editions\n{report}"
+        "`--edition both` should cover both editions\n{report}"
+    );
+    // By default, check checks what render writes by default: the web edition.
+    let default = check(&example_issue_path(), None);
+    default.assert_exit(0);
+    assert!(
+        default
+            .summary()
+            .ends_with("for the web edition (add `--edition both` to check the print edition too)"),
+        "the default check should be render's default edition, and say how to check print\n{default}"
     );
 }
 
@@ -1309,7 +1318,7 @@ fn check_reports_a_word_wider_than_its_frame() {
     );
     main.insert(3, "".into());
     let issue = write_json(&dir, "issue.json", &issue);
-    let report = check(&issue, None);
+    let report = check(&issue, Some("both"));
     report.assert_exit(0);
     assert!(
         report
@@ -1327,7 +1336,7 @@ fn check_reports_an_overset_story() {
     let agenda = story_lines_mut(&mut issue, "agenda");
     *agenda = (0..6).flat_map(|_| agenda.clone()).collect();
     let issue = write_json(&dir, "issue.json", &issue);
-    let report = check(&issue, None);
+    let report = check(&issue, Some("both"));
     report.assert_exit(1);
     assert!(
         report.find("error", &["`agenda`", "did not fit"]).is_some(),
@@ -1354,7 +1363,7 @@ fn check_reports_a_character_no_font_has() {
     );
     let issue = write_json(&dir, "issue.json", &issue);
 
-    let report = check(&issue, None);
+    let report = check(&issue, Some("both"));
     report.assert_exit(1);
     let line = format!("line {}", index + 1);
     assert!(
@@ -1433,7 +1442,7 @@ fn check_image_without_alt_text_stops_web_only() {
 
     let decorative = issue_with_photo(&format!("![]({photo} \"decorative\")"));
     let decorative = write_json(&dir, "decorative.json", &decorative);
-    let both = check(&decorative, None);
+    let both = check(&decorative, Some("both"));
     both.assert_exit(0);
     assert!(
         both.find("", &["alternative text"]).is_none(),
@@ -1473,7 +1482,7 @@ fn check_font_that_may_not_be_embedded() {
     layout["fonts"]["sans"]["regular"] = Value::from(font.to_str().unwrap());
     let issue = write_json(&dir, "issue.json", &issue_with_layout(&dir, &layout));
 
-    let report = check(&issue, None);
+    let report = check(&issue, Some("both"));
     report.assert_exit(1);
     assert!(
         report.find("error", &["embed"]).is_some(),
@@ -1487,7 +1496,7 @@ fn check_refuses_malformed_json() {
     let dir = TestDir::new("check_refuses_malformed_json");
     let issue = dir.join("issue.json");
     fs::write(&issue, "{ \"layout\": ").unwrap();
-    let report = check(&issue, None);
+    let report = check(&issue, Some("both"));
     report.assert_exit(2);
     assert!(report.stderr.starts_with("error: "), "{report}");
 }
