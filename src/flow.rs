@@ -674,30 +674,12 @@ mod tests {
 
     /// A justified 10/12 paragraph of `copies` sentences; `keep` makes a one-line heading.
     fn para(shaper: &mut Shaper, fonts: &FontSet, copies: usize, keep: bool) -> Block {
-        let face = fonts.find("serif", Default::default(), false).unwrap();
-        let style = RunStyle {
-            face,
-            size: Pt(10.0),
-            color: "black".into(),
-            link: None,
-            tracking: Pt::ZERO,
-        };
         let text = if keep {
             "Le Comité syndical".to_string()
         } else {
             vec![WORDS; copies].join(" ")
         };
-        let input = ParagraphInput {
-            runs: vec![StyledRun { text, style }],
-            label: None,
-            align: Align::Justify,
-            hyphenate: true,
-            language: Language::French,
-            indent: Pt::ZERO,
-            balance: false,
-            letter_spacing: 0.02,
-            max_space: f32::INFINITY,
-        };
+        let input = crate::compose::justified_for_tests(fonts, &text);
         Block {
             content: Content::Text(Box::new(Prepared::new(shaper, &input))),
             leading: Pt(12.0),

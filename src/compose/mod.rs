@@ -653,6 +653,34 @@ impl Prepared {
     }
 }
 
+/// A justified, hyphenated French paragraph of `text` in the `serif`
+/// family's regular face at 10 pt, spaces never capped, for unit tests.
+#[cfg(test)]
+pub fn justified_for_tests(fonts: &crate::fonts::FontSet, text: &str) -> ParagraphInput {
+    let face = fonts.find("serif", Default::default(), false).unwrap();
+    let style = RunStyle {
+        face,
+        size: Pt(10.0),
+        color: "black".into(),
+        link: None,
+        tracking: Pt::ZERO,
+    };
+    ParagraphInput {
+        runs: vec![StyledRun {
+            text: text.into(),
+            style,
+        }],
+        label: None,
+        align: Align::Justify,
+        hyphenate: true,
+        language: Language::French,
+        indent: Pt::ZERO,
+        balance: false,
+        letter_spacing: 0.02,
+        max_space: f32::INFINITY,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -661,27 +689,9 @@ mod tests {
     /// The lines of a justified French paragraph in EB Garamond 10 pt.
     fn lines(text: &str, width: Pt, max_space: f32) -> Vec<Line> {
         let fonts = serif_for_tests();
-        let face = fonts.find("serif", Default::default(), false).unwrap();
-        let style = RunStyle {
-            face,
-            size: Pt(10.0),
-            color: "black".into(),
-            link: None,
-            tracking: Pt::ZERO,
-        };
         let input = ParagraphInput {
-            runs: vec![StyledRun {
-                text: text.into(),
-                style,
-            }],
-            label: None,
-            align: Align::Justify,
-            hyphenate: true,
-            language: Language::French,
-            indent: Pt::ZERO,
-            balance: false,
-            letter_spacing: 0.02,
             max_space,
+            ..justified_for_tests(&fonts, text)
         };
         let mut shaper = Shaper::new(&fonts, Language::French);
         Prepared::new(&mut shaper, &input).lines(width)

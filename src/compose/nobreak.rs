@@ -7,6 +7,7 @@
 //! have already made fixed is left as it is.
 
 use crate::compose::french::NBSP;
+use crate::model::issue::{ENGLISH_MONTHS, FRENCH_MONTHS, GERMAN_MONTHS};
 use crate::model::language::Language;
 
 /// Units, multipliers and time marks that stay with the number before them.
@@ -16,50 +17,19 @@ const UNITS: &[&str] = &[
     "billion", "billions", "a.m.", "p.m.", "am", "pm", "mph", "miles", "°C",
 ];
 
-/// Month names that stay with the number before or after them.
-const MONTHS: &[&str] = &[
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-    "Jan.",
-    "Feb.",
-    "Mar.",
-    "Apr.",
-    "Aug.",
-    "Sept.",
-    "Oct.",
-    "Nov.",
-    "Dec.",
-    "Januar",
-    "Februar",
-    "März",
-    "Juni",
-    "Juli",
-    "Oktober",
-    "Dezember",
-    "Mai",
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
+/// Abbreviated month names that stay with the number before or after them
+/// (the full names come from the issue model's tables).
+const MONTH_ABBREVIATIONS: &[&str] = &[
+    "Jan.", "Feb.", "Mar.", "Apr.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
 ];
+
+/// Whether a word is a month's name, in full (French, English, German) or abbreviated.
+fn is_month(word: &str) -> bool {
+    [&ENGLISH_MONTHS, &GERMAN_MONTHS, &FRENCH_MONTHS]
+        .iter()
+        .any(|names| names.contains(&word))
+        || MONTH_ABBREVIATIONS.contains(&word)
+}
 
 /// Titles that stay with the name after them.
 const TITLES: &[&str] = &[
@@ -92,9 +62,8 @@ pub fn apply(runs: &mut [String], language: Language) {
         let before = word_before(&text, i);
         let after = word_after(&text, i + 1);
         let keep = phone.contains(&i)
-            || (ends_with_digit(&before)
-                && (UNITS.contains(&after.as_str()) || MONTHS.contains(&after.as_str())))
-            || (MONTHS.contains(&before.as_str()) && starts_with_digit(&after))
+            || (ends_with_digit(&before) && (UNITS.contains(&after.as_str()) || is_month(&after)))
+            || (is_month(&before) && starts_with_digit(&after))
             || (MULTIPLIERS.contains(&before.as_str()) && CURRENCIES.contains(&after.as_str()))
             || (TITLES.contains(&before.as_str())
                 && after.chars().next().is_some_and(char::is_uppercase))
@@ -131,7 +100,7 @@ fn word_after(text: &[char], i: usize) -> String {
     let word: String = text[i.min(end)..end].iter().collect();
     let trimmed = word.trim_end_matches([',', ';', ':', '!', '?', ')', '”', '’', '“', '»']);
     // « km. » at a sentence's end is the unit; « a.m. » keeps its dots.
-    if UNITS.contains(&trimmed) || MONTHS.contains(&trimmed) {
+    if UNITS.contains(&trimmed) || is_month(trimmed) {
         return trimmed.to_string();
     }
     trimmed.trim_end_matches('.').to_string()

@@ -168,6 +168,38 @@ pub const FRENCH_MONTHS: [&str; 12] = [
     "décembre",
 ];
 
+/// The months in English.
+pub const ENGLISH_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The months in German.
+pub const GERMAN_MONTHS: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+
 /// The days of a month of the Gregorian calendar.
 pub fn days_in_month(year: u16, month: u8) -> u8 {
     let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
@@ -213,34 +245,6 @@ impl Date {
 
     /// The month's name in the given language (French and English known).
     pub fn month_name(&self, language: &str) -> &'static str {
-        const EN: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
-        const DE: [&str; 12] = [
-            "Januar",
-            "Februar",
-            "März",
-            "April",
-            "Mai",
-            "Juni",
-            "Juli",
-            "August",
-            "September",
-            "Oktober",
-            "November",
-            "Dezember",
-        ];
         let primary = language
             .split('-')
             .next()
@@ -248,8 +252,8 @@ impl Date {
             .to_ascii_lowercase();
         let names = match primary.as_str() {
             "fr" => &FRENCH_MONTHS,
-            "de" => &DE,
-            _ => &EN,
+            "de" => &GERMAN_MONTHS,
+            _ => &ENGLISH_MONTHS,
         };
         names[usize::from(self.month - 1)]
     }

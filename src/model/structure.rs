@@ -26,20 +26,23 @@ pub fn check(layout: &Layout) -> Result<Vec<Problem>, Problem> {
     Ok(overlaps(&frames, &owners))
 }
 
+/// The problem of a name that is not one of the layout's masters.
+fn no_master(layout: &Layout, name: &str) -> Problem {
+    Problem::new(format!("no master named `{name}`")).hint(crate::error::suggest(
+        name,
+        layout.masters.keys().map(String::as_str),
+        format!(
+            "name one of the masters defined under `masters`: {}",
+            list(layout.masters.keys())
+        ),
+    ))
+}
+
 /// The masters named by `pages` exist, and its page count makes sense.
 fn check_sequence(layout: &Layout) -> Result<(), Problem> {
     for (at, name) in layout.pages.names() {
         if !layout.masters.contains_key(name) {
-            return Err(Problem::new(format!("no master named `{name}`"))
-                .at(at)
-                .hint(crate::error::suggest(
-                    name,
-                    layout.masters.keys().map(String::as_str),
-                    format!(
-                        "name one of the masters defined under `masters`: {}",
-                        list(layout.masters.keys())
-                    ),
-                )));
+            return Err(no_master(layout, name).at(at));
         }
     }
     let (min, max, step) = layout.pages.bounds();
@@ -153,18 +156,9 @@ fn check_chains<'l>(
                     .at(&at)
                     .hint("write the master's name, a slash, and the frame's name")
             })?;
-            let on_master = frames.get(master).ok_or_else(|| {
-                Problem::new(format!("no master named `{master}`"))
-                    .at(&at)
-                    .hint(crate::error::suggest(
-                        master,
-                        layout.masters.keys().map(String::as_str),
-                        format!(
-                            "name one of the masters defined under `masters`: {}",
-                            list(layout.masters.keys())
-                        ),
-                    ))
-            })?;
+            let on_master = frames
+                .get(master)
+                .ok_or_else(|| no_master(layout, master).at(&at))?;
             if !on_master.contains_key(frame) {
                 return Err(Problem::new(format!(
                     "master `{master}` has no frame named `{frame}`"
