@@ -41,15 +41,25 @@ fn expected(source: &str) -> (String, Vec<(char, usize)>) {
 
 /// The letters and digits of a text, lower-cased, with their byte offsets.
 fn letters(text: &str) -> Vec<(char, usize)> {
-    text.char_indices()
-        .filter(|(_, c)| c.is_alphanumeric())
-        .flat_map(|(i, c)| {
+    let mut out = Vec::with_capacity(text.len());
+    push_letters(text, |c, i| out.push((c, i)));
+    out
+}
+
+/// Gives each letter and digit of a text, lower-cased, with its byte offset.
+fn push_letters(text: &str, mut push: impl FnMut(char, usize)) {
+    for (i, c) in text.char_indices() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                push(c.to_ascii_lowercase(), i);
+            }
+        } else if c.is_alphanumeric() {
             // Case folded through the capitals (ß and SS, ﬁ and FI are one).
-            c.to_uppercase()
-                .flat_map(char::to_lowercase)
-                .map(move |l| (l, i))
-        })
-        .collect()
+            for l in c.to_uppercase().flat_map(char::to_lowercase) {
+                push(l, i);
+            }
+        }
+    }
 }
 
 /// The letters and digits of the lines placed for a story, in pouring order
@@ -68,7 +78,7 @@ fn placed(story: &PlacedStory) -> Vec<char> {
                 _ => continue,
             };
             for run in line.runs.iter().filter(|r| !r.label) {
-                out.extend(letters(&run.text).into_iter().map(|(c, _)| c));
+                push_letters(&run.text, |c, _| out.push(c));
             }
         }
     }

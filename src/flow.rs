@@ -621,7 +621,8 @@ pub fn pour_story(cache: &mut LineCache, slots: &[Slot], balance: bool) -> Poure
             None => lo = mid,
         }
     }
-    let mut filled: Vec<Filled> = poured.filled[..first_on_page].to_vec();
+    let mut filled = poured.filled;
+    filled.truncate(first_on_page);
     filled.extend(best.filled);
     Poured {
         filled,

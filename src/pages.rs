@@ -17,6 +17,7 @@ use crate::story::{self, BlockInfo, Role, Story, Styles};
 use crate::units::{Pt, Rect};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod proof;
 pub use proof::Overset;
@@ -78,8 +79,8 @@ pub enum Mark {
     },
     /// A set line of text.
     Text {
-        /// Its runs; their `x` is relative to `x`.
-        runs: Vec<LineRun>,
+        /// Its runs; their `x` is relative to `x` (shared with the set line).
+        runs: Arc<[LineRun]>,
         /// Left edge of the frame.
         x: Pt,
         /// Baseline.
@@ -830,7 +831,7 @@ fn frame_marks(
                     // A header repeated at the top of a continuation frame is
                     // read once, where the table starts: here it is an artifact.
                     let (runs, origin) = if *repeated {
-                        (without_links(&line.runs), Origin::Artifact)
+                        (without_links(&line.runs).into(), Origin::Artifact)
                     } else {
                         let origin = Origin::Cell {
                             story: *story,

@@ -2,7 +2,7 @@
 //! the chain, its runs their faces and colours, and is composed.
 
 use crate::compose::shape::Shaper;
-use crate::compose::{ParagraphInput, Prepared, RunStyle, StyledRun};
+use crate::compose::{self, ParagraphInput, Prepared, RunStyle, StyledRun};
 use crate::error::{Error, Problem, Result};
 use crate::flow::{Block, Content, RowStyle, Table};
 use crate::fonts::FontSet;
@@ -217,10 +217,9 @@ pub fn build(
             })),
         )
     })?;
-    let mut out = Story {
-        blocks: Vec::with_capacity(parsed.len()),
-        info: Vec::with_capacity(parsed.len()),
-    };
+    // Every block but the paragraphs' composition first; then the
+    // paragraphs, composed together on every core; then the blocks in order.
+    let mut pending: Vec<Pending> = Vec::with_capacity(parsed.len());
     for block in parsed {
         let chars = block
             .spans
@@ -238,12 +237,10 @@ pub fn build(
                 .hint("split it into paragraphs (a blank line between them)"),
             ));
         }
-        let mut image_aspect = 1.0;
         let (element, role) = match &block.kind {
             BlockKind::Table(table) => {
                 let (b, info) = table_block(story, table, elements, styles, shaper, findings)?;
-                out.blocks.push(b);
-                out.info.push(info);
+                pending.push(Pending::Ready(b, info));
                 continue;
             }
             BlockKind::Paragraph => (("paragraph", &elements.paragraph), Role::Paragraph),
@@ -272,61 +269,100 @@ pub fn build(
                     );
                 }
                 let (image, aspect) = load_image(src, block.line)?;
-                image_aspect = aspect;
                 let alt = (!decorative && !alt.trim().is_empty()).then(|| alt.clone());
-                (("image", &elements.image), Role::Figure { image, alt })
+                let (style_name, pstyle) =
+                    element_style(story, ("image", &elements.image), block.line, styles)?;
+                let info = BlockInfo {
+                    role: Role::Figure { image, alt },
+                    text: String::new(),
+                    style: style_name.to_string(),
+                    line: block.line,
+                };
+                let content = Content::Image { aspect };
+                pending.push(Pending::Ready(
+                    flow_block(content, style_name, pstyle, styles),
+                    info,
+                ));
+                continue;
             }
         };
         let (style_name, pstyle) = element_style(story, element, block.line, styles)?;
-        let content = match &role {
-            Role::Figure { .. } => Content::Image {
-                aspect: image_aspect,
-            },
-            _ => {
-                let label = match (&role, &pstyle.label) {
-                    (Role::ListItem(number), Some(template)) => {
-                        let text = template
-                            .replace("{n}", &number.map(|n| n.to_string()).unwrap_or_default());
-                        Some(StyledRun {
-                            text,
-                            style: styles.run(pstyle, style_name, false, false, None)?,
-                        })
-                    }
-                    _ => None,
-                };
-                let text = TextStyle {
-                    name: style_name,
-                    style: pstyle,
-                    align: pstyle.align,
-                };
-                let prepared =
-                    compose_spans(&block.spans, label, &text, styles, shaper).map_err(|e| {
-                        e.at(format!("stories[{story}] (Markdown line {})", block.line))
-                    })?;
+        let label = match (&role, &pstyle.label) {
+            (Role::ListItem(number), Some(template)) => {
+                let text =
+                    template.replace("{n}", &number.map(|n| n.to_string()).unwrap_or_default());
+                Some(StyledRun {
+                    text,
+                    style: styles.run(pstyle, style_name, false, false, None)?,
+                })
+            }
+            _ => None,
+        };
+        let text = TextStyle {
+            name: style_name,
+            style: pstyle,
+            align: pstyle.align,
+        };
+        let input = paragraph_input(&block.spans, label, &text, styles)
+            .map_err(|e| e.at(format!("stories[{story}] (Markdown line {})", block.line)))?;
+        pending.push(Pending::Text {
+            input,
+            style_name,
+            pstyle,
+            role,
+            line: block.line,
+        });
+    }
+    let inputs: Vec<&ParagraphInput> = pending
+        .iter()
+        .filter_map(|p| match p {
+            Pending::Text { input, .. } => Some(input),
+            Pending::Ready(..) => None,
+        })
+        .collect();
+    let mut composed = compose::prepare_all(shaper, &inputs).into_iter();
+    let mut out = Story {
+        blocks: Vec::with_capacity(pending.len()),
+        info: Vec::with_capacity(pending.len()),
+    };
+    for p in pending {
+        let (block, info) = match p {
+            Pending::Ready(block, info) => (block, info),
+            Pending::Text {
+                style_name,
+                pstyle,
+                role,
+                line,
+                ..
+            } => {
+                let prepared = composed.next().expect("one composed paragraph per input");
                 let at = Place {
                     story,
-                    line: block.line,
+                    line,
                     what: "the paragraph",
                 };
                 report_missing(&prepared, &at, style_name, findings);
-                Content::Text(Box::new(prepared))
+                let text = prepared.text().to_string();
+                let mut flowed = flow_block(
+                    Content::Text(Box::new(prepared)),
+                    style_name,
+                    pstyle,
+                    styles,
+                );
+                // A paragraph that ends with a colon introduces what follows:
+                // it stays in the frame where that starts.
+                flowed.keep_with_next |= text.trim_end().ends_with(':');
+                let info = BlockInfo {
+                    role,
+                    text,
+                    style: style_name.to_string(),
+                    line,
+                };
+                (flowed, info)
             }
         };
-        let text = match &content {
-            Content::Text(p) => p.text().to_string(),
-            Content::Image { .. } | Content::Table(_) => String::new(),
-        };
-        let mut flowed = flow_block(content, style_name, pstyle, styles);
-        // A paragraph that ends with a colon introduces what follows: it
-        // stays in the frame where that starts.
-        flowed.keep_with_next |= text.trim_end().ends_with(':');
-        out.blocks.push(flowed);
-        out.info.push(BlockInfo {
-            role,
-            text,
-            style: style_name.to_string(),
-            line: block.line,
-        });
+        out.blocks.push(block);
+        out.info.push(info);
     }
     put_quotes_on_grid(&mut out.blocks, styles.layout.baseline_grid_pt);
     Ok(out)
@@ -392,14 +428,41 @@ struct Place<'a> {
     what: &'a str,
 }
 
-/// Composes spans (a paragraph's, a cell's) in a style, after a list label if any.
+/// A block of a story being built: done, or a paragraph still to compose.
+enum Pending<'s> {
+    /// A block done (an image, a table).
+    Ready(Block, BlockInfo),
+    /// A paragraph to compose, with its style and what it is.
+    Text {
+        input: ParagraphInput,
+        style_name: &'s str,
+        pstyle: &'s ParagraphStyle,
+        role: Role,
+        line: usize,
+    },
+}
+
+/// Composes spans (a table cell's) in a style.
 fn compose_spans(
     spans: &[Span],
-    label: Option<StyledRun>,
     text: &TextStyle,
     styles: &Styles,
     shaper: &mut Shaper,
 ) -> Result<Prepared> {
+    Ok(Prepared::new(
+        shaper,
+        &paragraph_input(spans, None, text, styles)?,
+    ))
+}
+
+/// What composing spans (a paragraph's, a cell's) in a style takes, after a
+/// list label if any.
+fn paragraph_input(
+    spans: &[Span],
+    label: Option<StyledRun>,
+    text: &TextStyle,
+    styles: &Styles,
+) -> Result<ParagraphInput> {
     let pstyle = text.style;
     let mut runs = Vec::with_capacity(spans.len());
     for span in spans {
@@ -429,7 +492,7 @@ fn compose_spans(
         letter_spacing: pstyle.letter_spacing_pct / 100.0,
         max_space: pstyle.max_space_em,
     };
-    Ok(Prepared::new(shaper, &input))
+    Ok(input)
 }
 
 /// An error for each character of a composed text that its style's font lacks.
@@ -549,7 +612,7 @@ fn compose_cells(
                 style,
                 align: cell_align(*column, style.align),
             };
-            let prepared = compose_spans(spans, None, &text, styles, shaper)
+            let prepared = compose_spans(spans, &text, styles, shaper)
                 .map_err(|e| e.at(format!("stories[{story}] (Markdown line {})", row.line)))?;
             let what = format!("the table cell in column {}", c + 1);
             let at = Place {

@@ -137,8 +137,9 @@ pub struct LineRun {
 /// A set line.
 #[derive(Debug, Clone)]
 pub struct Line {
-    /// Its runs, left to right.
-    pub runs: Vec<LineRun>,
+    /// Its runs, left to right (shared: a line is set once, and the flow,
+    /// the pages and the PDF hold the same runs).
+    pub runs: Arc<[LineRun]>,
     /// Whether it ends with an added hyphen.
     pub hyphenated: bool,
     /// Whether it ends inside a word (hyphenated, or at a compound's hyphen or in a URL).
@@ -170,6 +171,66 @@ pub struct Prepared {
     hyphens: Vec<(u16, f32, char)>,
     /// Characters the fonts lack.
     pub missing: Vec<MissingGlyph>,
+}
+
+/// Paragraphs shorter than this in all (characters) are composed on one
+/// thread: a second would cost more to start (its own shaper, the words
+/// shaped again) than it saves.
+const PARALLEL_MIN_CHARS: usize = 8_000;
+
+/// The most threads paragraphs are composed on.
+const MAX_THREADS: usize = 8;
+
+/// Composes many paragraphs, in order, on every core: they are cut into as
+/// many runs of consecutive paragraphs of about the same length as there are
+/// cores; the first run is composed with `shaper` on this thread, each other
+/// on a thread of its own with a shaper of its own. The result is the same as
+/// composing them one after the other.
+pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepared> {
+    let chars = |i: &ParagraphInput| i.runs.iter().map(|r| r.text.len()).sum::<usize>();
+    let total: usize = inputs.iter().map(|i| chars(i)).sum();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = cores
+        .min(MAX_THREADS)
+        .min(total / PARALLEL_MIN_CHARS)
+        .max(1);
+    if threads == 1 {
+        return inputs.iter().map(|i| Prepared::new(shaper, i)).collect();
+    }
+    // Where each run of paragraphs starts, by length.
+    let mut cuts = vec![0];
+    let mut seen = 0;
+    for (k, input) in inputs.iter().enumerate() {
+        if seen >= total * cuts.len() / threads && k > *cuts.last().unwrap_or(&0) {
+            cuts.push(k);
+        }
+        seen += chars(input);
+    }
+    cuts.push(inputs.len());
+    let runs: Vec<&[&ParagraphInput]> = cuts.windows(2).map(|w| &inputs[w[0]..w[1]]).collect();
+    let (fonts, language) = shaper.origin();
+    std::thread::scope(|scope| {
+        let others: Vec<_> = runs
+            .iter()
+            .skip(1)
+            .map(|run| {
+                scope.spawn(move || {
+                    let mut fork = Shaper::new(fonts, language);
+                    run.iter()
+                        .map(|i| Prepared::new(&mut fork, i))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut out: Vec<Prepared> = runs[0].iter().map(|i| Prepared::new(shaper, i)).collect();
+        for handle in others {
+            let done = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            out.extend(done);
+        }
+        out
+    })
 }
 
 impl Prepared {
@@ -436,7 +497,9 @@ impl Prepared {
             let mut line = self.set_line(start, at, measure);
             if lines.is_empty() && first == 0 {
                 if let Some(label) = &self.label {
-                    line.runs.insert(0, label.clone());
+                    let mut runs = line.runs.to_vec();
+                    runs.insert(0, label.clone());
+                    line.runs = runs.into();
                 }
             }
             start = at + 1;
@@ -642,7 +705,7 @@ impl Prepared {
             i = j;
         }
         Line {
-            runs,
+            runs: runs.into(),
             hyphenated: hyphen.is_some(),
             splits_word: linebreak::splits_word(items, to),
             overfull,

@@ -96,6 +96,8 @@ pub struct Shaper<'f> {
     space_glyph: Vec<u16>,
     hyphens: Vec<(u16, f32, char)>,
     language: rustybuzz::Language,
+    /// The issue's language, as the shaper was made for it.
+    issue_language: Language,
     /// Words already shaped, by face: most words of an issue come back.
     words: HashMap<(FaceId, bool, Box<str>), Vec<Shaped>>,
 }
@@ -164,12 +166,19 @@ impl<'f> Shaper<'f> {
         Shaper {
             words: HashMap::new(),
             language: lang,
+            issue_language: language,
             fonts,
             faces,
             plans,
             space_glyph,
             hyphens,
         }
+    }
+
+    /// The fonts and the language the shaper was made for: what another
+    /// thread needs to make a shaper of its own.
+    pub fn origin(&self) -> (&'f FontSet, Language) {
+        (self.fonts, self.issue_language)
     }
 
     /// The line-end hyphen of a face: glyph id, advance in em, and the text it reads as.

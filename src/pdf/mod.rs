@@ -507,7 +507,7 @@ fn draw_mark(
             origin,
         } => {
             let read;
-            let runs = if end == text::LineEnd::AsDrawn {
+            let runs: &[LineRun] = if end == text::LineEnd::AsDrawn {
                 runs
             } else {
                 let face = runs.last().map(|r| r.style.face.0);

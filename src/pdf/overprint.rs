@@ -9,7 +9,6 @@
 //! The streams it writes stay uncompressed: [`super::pdfx`] compresses every
 //! content stream once, at the end.
 
-use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Object, ObjectId, Stream};
 use std::collections::{BTreeSet, HashSet};
 
@@ -142,7 +141,7 @@ pub fn overprint_black(pdf: &mut lopdf::Document) -> lopdf::Result<()> {
     let mut forms: BTreeSet<ObjectId> = BTreeSet::new();
     for page in pdf.get_pages().into_values() {
         let content = pdf.get_page_content(page);
-        let Some(rewritten) = rewrite(&content)? else {
+        let Some(rewritten) = rewrite(&content) else {
             collect_forms(pdf, page, &mut forms);
             continue;
         };
@@ -175,7 +174,7 @@ pub fn overprint_black(pdf: &mut lopdf::Document) -> lopdf::Result<()> {
                 .decompressed_content()
                 .unwrap_or_else(|_| stream.content.clone())
         };
-        if let Some(rewritten) = rewrite(&content)? {
+        if let Some(rewritten) = rewrite(&content) {
             let stream = pdf.get_object_mut(form).and_then(Object::as_stream_mut)?;
             stream.dict.remove(b"Filter");
             stream.dict.remove(b"DecodeParms");
@@ -287,47 +286,276 @@ fn collect_forms(pdf: &lopdf::Document, owner: ObjectId, into: &mut BTreeSet<Obj
     }
 }
 
-/// A number operand.
-fn number(o: &Object) -> Option<f32> {
-    match o {
-        Object::Integer(i) => Some(*i as f32),
-        Object::Real(r) => Some(*r),
-        _ => None,
+/// What a content stream's token is, as far as this step cares.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token<'a> {
+    /// A number.
+    Number(f32),
+    /// A name, without its slash.
+    Name(&'a [u8]),
+    /// Any other operand: a string, an array, a dictionary, a boolean, null.
+    Other,
+    /// An operator.
+    Operator(&'a [u8]),
+}
+
+/// Reads a content stream token by token, without building any of it: the
+/// rewrite copies the stream's own bytes and only inserts operators.
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+/// PDF's white-space characters.
+fn is_white(b: u8) -> bool {
+    matches!(b, b'\0' | b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// PDF's delimiters.
+fn is_delimiter(b: u8) -> bool {
+    matches!(
+        b,
+        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+    )
+}
+
+impl<'a> Scanner<'a> {
+    /// Skips white space and comments.
+    fn skip_white(&mut self) {
+        while let Some(&b) = self.bytes.get(self.at) {
+            if is_white(b) {
+                self.at += 1;
+            } else if b == b'%' {
+                while self
+                    .bytes
+                    .get(self.at)
+                    .is_some_and(|&c| c != b'\n' && c != b'\r')
+                {
+                    self.at += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// The regular characters from here.
+    fn word(&mut self) -> &'a [u8] {
+        let from = self.at;
+        while self
+            .bytes
+            .get(self.at)
+            .is_some_and(|&b| !is_white(b) && !is_delimiter(b))
+        {
+            self.at += 1;
+        }
+        &self.bytes[from..self.at]
+    }
+
+    /// Skips a literal string, its opening parenthesis already read.
+    fn skip_string(&mut self) {
+        let mut depth = 1;
+        while let Some(&b) = self.bytes.get(self.at) {
+            self.at += 1;
+            match b {
+                b'\\' => self.at += 1,
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips an array or a dictionary up to its `close`, its opening already read.
+    fn skip_until(&mut self, close: &[u8]) {
+        loop {
+            self.skip_white();
+            if self.at >= self.bytes.len() {
+                return;
+            }
+            if self.bytes[self.at..].starts_with(close) {
+                self.at += close.len();
+                return;
+            }
+            self.next_token();
+        }
+    }
+
+    /// Skips an inline image's data, up to and including its `EI`.
+    fn skip_inline_image(&mut self) {
+        // The data starts after `ID` and one white-space character.
+        while let Some((_, token)) = self.next() {
+            if token == Token::Operator(b"ID") {
+                break;
+            }
+        }
+        self.at += 1;
+        while self.at < self.bytes.len() {
+            let ends = self.bytes[self.at..].starts_with(b"EI")
+                && self.at > 0
+                && is_white(self.bytes[self.at - 1])
+                && self.bytes.get(self.at + 2).is_none_or(|&b| is_white(b));
+            self.at += 1;
+            if ends {
+                self.at += 1;
+                return;
+            }
+        }
+    }
+
+    /// The token here (white space already skipped), or `None` at the end.
+    fn next_token(&mut self) -> Option<Token<'a>> {
+        let &b = self.bytes.get(self.at)?;
+        Some(match b {
+            b'(' => {
+                self.at += 1;
+                self.skip_string();
+                Token::Other
+            }
+            b'<' if self.bytes.get(self.at + 1) == Some(&b'<') => {
+                self.at += 2;
+                self.skip_until(b">>");
+                Token::Other
+            }
+            b'<' => {
+                while self.bytes.get(self.at).is_some_and(|&c| c != b'>') {
+                    self.at += 1;
+                }
+                self.at += 1;
+                Token::Other
+            }
+            b'[' => {
+                self.at += 1;
+                self.skip_until(b"]");
+                Token::Other
+            }
+            b'/' => {
+                self.at += 1;
+                Token::Name(self.word())
+            }
+            b'+' | b'-' | b'.' | b'0'..=b'9' => {
+                let word = self.word();
+                match std::str::from_utf8(word).ok().and_then(|w| w.parse().ok()) {
+                    Some(n) => Token::Number(n),
+                    None => Token::Other,
+                }
+            }
+            _ if is_delimiter(b) => {
+                // A stray closing delimiter: nothing to read.
+                self.at += 1;
+                Token::Other
+            }
+            _ => match self.word() {
+                b"true" | b"false" | b"null" => Token::Other,
+                op => Token::Operator(op),
+            },
+        })
+    }
+
+    /// The next token and where it starts, or `None` at the end.
+    fn next(&mut self) -> Option<(usize, Token<'a>)> {
+        self.skip_white();
+        let start = self.at;
+        let token = self.next_token()?;
+        if token == Token::Operator(b"BI") {
+            self.skip_inline_image();
+        }
+        Some((start, token))
     }
 }
 
-/// The numbers among the operands.
-fn numbers(operands: &[Object]) -> Vec<f32> {
-    operands.iter().filter_map(number).collect()
-}
-
 /// A content stream with overprint set where black wants it; `None` if
-/// nothing in it overprints (the stream is left as it is).
-fn rewrite(content: &[u8]) -> lopdf::Result<Option<Vec<u8>>> {
-    let content = Content::decode(content)?;
-    let mut out: Vec<Operation> = Vec::with_capacity(content.operations.len() + 16);
+/// nothing in it overprints (the stream is left as it is). The stream's
+/// bytes are copied as they are, with `/MqOverprint gs` or `/MqKnockout gs`
+/// inserted before the operands of a painting operator where the state
+/// must change.
+fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
+    let mut scanner = Scanner {
+        bytes: content,
+        at: 0,
+    };
+    let mut out: Vec<u8> = Vec::new();
+    let mut copied = 0;
+    let mut changed = false;
     let mut state = State::default();
     let mut saved: Vec<State> = Vec::new();
     let mut path = Extent::new();
-    let mut changed = false;
-    for op in content.operations {
-        let operands = &op.operands;
-        // Whether this operator paints, and if so whether it should overprint.
-        let paints: Option<bool> = match op.operator.as_str() {
-            "q" => {
-                saved.push(state.clone());
-                None
-            }
-            "Q" => {
-                if let Some(s) = saved.pop() {
-                    state = s;
+    // The operands of the operator to come, and where the first starts.
+    let mut numbers: Vec<f32> = Vec::new();
+    let mut name: Option<&[u8]> = None;
+    let mut operands_start: Option<usize> = None;
+    while let Some((start, token)) = scanner.next() {
+        let op = match token {
+            Token::Operator(op) => op,
+            operand => {
+                operands_start.get_or_insert(start);
+                match operand {
+                    Token::Number(n) => numbers.push(n),
+                    Token::Name(n) => {
+                        name.get_or_insert(n);
+                    }
+                    _ => {}
                 }
-                None
+                continue;
             }
-            "cm" => {
-                if let [a, b, c, d, e, f] = numbers(operands)[..] {
-                    let [a0, b0, c0, d0, e0, f0] = state.ctm;
-                    state.ctm = [
+        };
+        let paints = state.follow(op, &numbers, name, &mut saved, &mut path);
+        if let Some(want) = paints {
+            if want != state.overprint {
+                let at = operands_start.unwrap_or(start);
+                out.extend_from_slice(&content[copied..at]);
+                out.push(b'/');
+                out.extend_from_slice(if want { OVERPRINT } else { KNOCKOUT });
+                out.extend_from_slice(b" gs\n");
+                copied = at;
+                changed = true;
+                state.overprint = want;
+            }
+        }
+        if matches!(
+            op,
+            b"f" | b"F" | b"f*" | b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*" | b"n"
+        ) {
+            path = Extent::new();
+        }
+        numbers.clear();
+        name = None;
+        operands_start = None;
+    }
+    if !changed {
+        return None;
+    }
+    out.extend_from_slice(&content[copied..]);
+    Some(out)
+}
+
+impl State {
+    /// Follows one operator with its number operands and first name
+    /// operand; for a painting operator, whether it should overprint.
+    fn follow(
+        &mut self,
+        op: &[u8],
+        numbers: &[f32],
+        name: Option<&[u8]>,
+        saved: &mut Vec<State>,
+        path: &mut Extent,
+    ) -> Option<bool> {
+        match op {
+            b"q" => saved.push(self.clone()),
+            b"Q" => {
+                if let Some(s) = saved.pop() {
+                    *self = s;
+                }
+            }
+            b"cm" => {
+                if let [a, b, c, d, e, f] = numbers[..] {
+                    let [a0, b0, c0, d0, e0, f0] = self.ctm;
+                    self.ctm = [
                         a * a0 + b * c0,
                         a * b0 + b * d0,
                         c * a0 + d * c0,
@@ -336,28 +564,25 @@ fn rewrite(content: &[u8]) -> lopdf::Result<Option<Vec<u8>>> {
                         e * b0 + f * d0 + f0,
                     ];
                 }
-                None
             }
-            "w" => {
-                if let Some(w) = operands.first().and_then(number) {
-                    state.line_width = w;
+            b"w" => {
+                if let Some(&w) = numbers.first() {
+                    self.line_width = w;
                 }
-                None
             }
-            "k" | "K" | "g" | "G" | "rg" | "RG" => {
+            b"k" | b"K" | b"g" | b"G" | b"rg" | b"RG" => {
                 let paint = Paint {
-                    cmyk: matches!(op.operator.as_str(), "k" | "K"),
-                    components: numbers(operands),
+                    cmyk: matches!(op, b"k" | b"K"),
+                    components: numbers.to_vec(),
                 };
-                if op.operator.chars().all(char::is_lowercase) {
-                    state.fill = paint;
+                if op[0].is_ascii_lowercase() {
+                    self.fill = paint;
                 } else {
-                    state.stroke = paint;
+                    self.stroke = paint;
                 }
-                None
             }
-            "cs" | "CS" => {
-                let cmyk = operands.first().and_then(|o| o.as_name().ok()) == Some(b"DeviceCMYK");
+            b"cs" | b"CS" => {
+                let cmyk = name == Some(b"DeviceCMYK");
                 let paint = Paint {
                     cmyk,
                     components: if cmyk {
@@ -366,82 +591,45 @@ fn rewrite(content: &[u8]) -> lopdf::Result<Option<Vec<u8>>> {
                         vec![0.0]
                     },
                 };
-                if op.operator == "cs" {
-                    state.fill = paint;
+                if op == b"cs" {
+                    self.fill = paint;
                 } else {
-                    state.stroke = paint;
+                    self.stroke = paint;
                 }
-                None
             }
-            "sc" | "scn" => {
-                state.fill.components = numbers(operands);
-                None
-            }
-            "SC" | "SCN" => {
-                state.stroke.components = numbers(operands);
-                None
-            }
-            "gs" => {
-                // krilla's own graphics states set opacity, never overprint.
-                None
-            }
-            "m" | "l" => {
-                if let [x, y] = numbers(operands)[..] {
-                    path.add(state.apply(x, y));
+            b"sc" | b"scn" => self.fill.components = numbers.to_vec(),
+            b"SC" | b"SCN" => self.stroke.components = numbers.to_vec(),
+            // krilla's own graphics states (`gs`) set opacity, never overprint.
+            b"m" | b"l" | b"c" | b"v" | b"y" => {
+                for pair in numbers.chunks_exact(2) {
+                    path.add(self.apply(pair[0], pair[1]));
                 }
-                None
             }
-            "c" | "v" | "y" => {
-                for pair in numbers(operands).chunks(2) {
-                    if let [x, y] = pair {
-                        path.add(state.apply(*x, *y));
-                    }
-                }
-                None
-            }
-            "re" => {
-                if let [x, y, w, h] = numbers(operands)[..] {
+            b"re" => {
+                if let [x, y, w, h] = numbers[..] {
                     for (px, py) in [(x, y), (x + w, y), (x, y + h), (x + w, y + h)] {
-                        path.add(state.apply(px, py));
+                        path.add(self.apply(px, py));
                     }
                 }
-                None
             }
-            "Tj" | "TJ" | "'" | "\"" => Some(state.fill.is_pure_black()),
-            "f" | "F" | "f*" => Some(state.fill.is_pure_black() && path.is_thin()),
-            "S" | "s" => {
-                Some(state.stroke.is_pure_black() && state.line_width * state.scale() <= THIN)
+            b"Tj" | b"TJ" | b"'" | b"\"" => return Some(self.fill.is_pure_black()),
+            b"f" | b"F" | b"f*" => return Some(self.fill.is_pure_black() && path.is_thin()),
+            b"S" | b"s" => return Some(self.strokes_thin_black()),
+            b"B" | b"B*" | b"b" | b"b*" => {
+                return Some(
+                    self.fill.is_pure_black() && path.is_thin() && self.strokes_thin_black(),
+                )
             }
-            "B" | "B*" | "b" | "b*" => Some(
-                state.fill.is_pure_black()
-                    && path.is_thin()
-                    && state.stroke.is_pure_black()
-                    && state.line_width * state.scale() <= THIN,
-            ),
-            "sh" | "Do" | "BI" => Some(false),
-            _ => None,
-        };
-        if let Some(want) = paints {
-            if want != state.overprint {
-                let name = if want { OVERPRINT } else { KNOCKOUT };
-                out.push(Operation::new("gs", vec![Object::Name(name.to_vec())]));
-                state.overprint = want;
-                changed = true;
-            }
+            b"sh" | b"Do" | b"BI" => return Some(false),
+            _ => {}
         }
-        let ends_path = matches!(
-            op.operator.as_str(),
-            "f" | "F" | "f*" | "S" | "s" | "B" | "B*" | "b" | "b*" | "n"
-        );
-        out.push(op);
-        if ends_path {
-            path = Extent::new();
-        }
+        None
     }
-    if !changed {
-        return Ok(None);
+
+    /// Whether a stroke now would be 100 % K and thin.
+    fn strokes_thin_black(&self) -> bool {
+        self.stroke.is_pure_black() && self.line_width * self.scale() <= THIN
     }
-    Content { operations: out }.encode().map(Some)
 }
 
 #[cfg(test)]
@@ -450,7 +638,6 @@ mod tests {
 
     fn rewritten(content: &str) -> String {
         rewrite(content.as_bytes())
-            .unwrap()
             .map(|b| String::from_utf8_lossy(&b).into_owned())
             .unwrap_or_default()
     }
@@ -473,6 +660,30 @@ mod tests {
         let off = out.find("/MqKnockout gs").expect(&out);
         assert!(on < off, "{out}");
         assert_eq!(out.matches(" gs").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn strings_arrays_and_dictionaries_are_read_whole_and_copied_as_they_are() {
+        let src = "/Span <</MCID 3 /ActualText (a \\) k) >> BDC 0 0 0 1 k BT [(x\\)) 12 (y (z) 0 0 1 k)] TJ ET EMC";
+        let out = rewritten(src);
+        assert_eq!(out.replace("/MqOverprint gs\n", ""), src, "{out}");
+        let on = out.find("/MqOverprint gs").expect(&out);
+        assert!(
+            on > out.find("BT").unwrap() && on < out.find("[(x").unwrap(),
+            "{out}"
+        );
+        assert_eq!(out.matches(" gs").count(), 1, "{out}");
+    }
+
+    #[test]
+    fn an_inline_image_is_skipped_and_knocks_out() {
+        let out = rewritten("0 0 0 1 k BT (a) Tj ET BI /W 1 /H 1 ID \x01Tj) EI (b) Tj");
+        assert_eq!(out.matches("/MqOverprint gs").count(), 2, "{out}");
+        assert_eq!(out.matches("/MqKnockout gs").count(), 1, "{out}");
+        assert!(
+            out.find("/MqKnockout gs").unwrap() < out.find("BI").unwrap(),
+            "{out}"
+        );
     }
 
     #[test]
