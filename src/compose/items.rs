@@ -98,6 +98,16 @@ pub struct Items {
 }
 
 impl Items {
+    /// Gives back the room the vectors hold beyond their items.
+    pub fn shrink_to_fit(&mut self) {
+        self.items.shrink_to_fit();
+        self.sources.shrink_to_fit();
+        self.hang_left.shrink_to_fit();
+        self.hang_right.shrink_to_fit();
+    }
+}
+
+impl Items {
     /// A possible break here, adding no width, at this cost.
     fn penalty(&mut self, cost: f32, flagged: bool) {
         self.push(

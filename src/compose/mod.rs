@@ -113,8 +113,9 @@ pub struct PlacedGlyph {
     pub x_offset: f32,
     /// Vertical offset, in points (up is positive).
     pub y_offset: f32,
-    /// The glyph's text in its run's `text`.
-    pub range: Range<usize>,
+    /// The glyph's text in its run's `text` (byte offsets; 32 bits: a line
+    /// is short, and lines are many).
+    pub range: Range<u32>,
 }
 
 /// Glyphs of one style on a line.
@@ -249,7 +250,8 @@ impl Prepared {
         if let Some(last) = texts.iter_mut().rev().find(|t| !t.trim().is_empty()) {
             *last = last.trim_end().to_string();
         }
-        let mut text = String::new();
+        let length: usize = texts.iter().map(String::len).sum();
+        let mut text = String::with_capacity(length);
         let mut glyphs = Vec::new();
         let mut missing = Vec::new();
         let mut styles = Vec::new();
@@ -287,6 +289,9 @@ impl Prepared {
                 language: input.language,
             },
         );
+        // A paragraph is kept until the story is placed: no room held for growth.
+        glyphs.shrink_to_fit();
+        items.shrink_to_fit();
         if input.label.is_some() {
             // The label's gap is kept: an opening quote after it does not hang.
             if let Some(first) = items.hang_left.first_mut() {
@@ -311,7 +316,7 @@ impl Prepared {
                     advance: g.advance,
                     x_offset: g.x_offset,
                     y_offset: g.y_offset,
-                    range: g.start as usize..g.end as usize,
+                    range: g.start..g.end,
                 })
                 .collect();
             // Labels end a fixed gap before the text, whatever their width.
@@ -645,7 +650,7 @@ impl Prepared {
                         advance,
                         x_offset: g.x_offset,
                         y_offset: g.y_offset,
-                        range: g.start as usize..g.end as usize,
+                        range: g.start..g.end,
                     };
                     placed.push((g.run, pg, g.start as usize));
                 }
@@ -668,13 +673,13 @@ impl Prepared {
             let text_start = placed[i].2;
             let text_end = placed[i..j]
                 .iter()
-                .map(|p| p.1.range.end)
+                .map(|p| p.1.range.end as usize)
                 .max()
                 .unwrap_or(text_start);
             let mut glyphs: Vec<PlacedGlyph> = placed[i..j]
                 .iter()
                 .map(|(_, g, _)| PlacedGlyph {
-                    range: g.range.start - text_start..g.range.end - text_start,
+                    range: g.range.start - text_start as u32..g.range.end - text_start as u32,
                     ..g.clone()
                 })
                 .collect();
@@ -682,7 +687,7 @@ impl Prepared {
             if let (true, Some(k)) = (j == placed.len(), hyphen) {
                 // The hyphen takes the look of the glyph before it: the line's last.
                 let (id, advance, reads) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
-                let range = text.len()..text.len() + reads.len_utf8();
+                let range = text.len() as u32..(text.len() + reads.len_utf8()) as u32;
                 text.push(reads);
                 glyphs.push(PlacedGlyph {
                     id,
@@ -766,7 +771,11 @@ mod tests {
             .runs
             .iter()
             .flat_map(|r| r.glyphs.iter().map(move |g| (r, g)))
-            .filter(|(r, g)| r.text[g.range.clone()].chars().all(char::is_whitespace))
+            .filter(|(r, g)| {
+                r.text[g.range.start as usize..g.range.end as usize]
+                    .chars()
+                    .all(char::is_whitespace)
+            })
             .map(|(_, g)| g.advance)
             .fold(0.0, f32::max);
         let end = line.runs.last().map_or(0.0, |r| (r.x + r.width).0);

@@ -84,9 +84,9 @@ impl StoryText {
 pub const MAX_NAME_CHARS: usize = 200;
 /// The most characters of a title or of a field of the furniture.
 pub const MAX_TITLE_CHARS: usize = 500;
-/// The most characters of all the stories of an issue: a runaway paste is
-/// stopped here, before any of it is composed.
-pub const MAX_TEXT_CHARS: usize = 2_000_000;
+/// The most characters of all the stories of an issue (some 1 000 pages of
+/// the letter): a runaway paste is stopped here, before any of it is composed.
+pub const MAX_TEXT_CHARS: usize = 8_000_000;
 /// The most characters of the description.
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 

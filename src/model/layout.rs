@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// The most pages an issue may have, whatever its layout says: a story
 /// running away (a missing frame, a runaway paste) stops here.
-pub const MAX_PAGES: u32 = 500;
+pub const MAX_PAGES: u32 = 1000;
 
 /// A publication's layout: everything but the words.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]

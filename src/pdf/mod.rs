@@ -712,7 +712,7 @@ fn draw_run(
                 g.x_offset / size,
                 g.y_offset / size,
                 0.0,
-                g.range.clone(),
+                g.range.start as usize..g.range.end as usize,
                 None,
             )
         })

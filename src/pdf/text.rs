@@ -190,7 +190,7 @@ pub fn with_end(runs: &[LineRun], end: LineEnd, space: Option<u16>) -> Vec<LineR
                     advance: 0.0,
                     x_offset: 0.0,
                     y_offset: 0.0,
-                    range: at..at + 1,
+                    range: at as u32..at as u32 + 1,
                 });
             }
         }
@@ -198,10 +198,10 @@ pub fn with_end(runs: &[LineRun], end: LineEnd, space: Option<u16>) -> Vec<LineR
             if let (Some(stem), Some(glyph)) = (last.text.strip_suffix('-'), last.glyphs.last_mut())
             {
                 let at = stem.len();
-                if glyph.range == (at..at + 1) {
+                if glyph.range == (at as u32..at as u32 + 1) {
                     last.text.truncate(at);
                     last.text.push('\u{AD}');
-                    glyph.range = at..last.text.len();
+                    glyph.range = at as u32..last.text.len() as u32;
                 }
             }
         }
