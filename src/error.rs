@@ -157,10 +157,58 @@ pub const MAX_IMAGE_BYTES: u64 = 64 << 20;
 /// The largest colour profile read, in bytes.
 pub const MAX_PROFILE_BYTES: u64 = 16 << 20;
 
-/// Reads a whole input file, refusing what is not a regular file (a device,
-/// a pipe, a folder: reading it may never end) and what is larger than `limit`.
-pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
+/// An input file's bytes: mapped from the file (fonts and images are large
+/// and mostly not read: a font's subset is a few of its glyphs), or read
+/// into memory (an empty file, which cannot be mapped).
+pub enum FileBytes {
+    /// The file, mapped read-only.
+    Mapped(memmap2::Mmap),
+    /// The file, read.
+    Read(Vec<u8>),
+}
+
+impl AsRef<[u8]> for FileBytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(map) => map,
+            FileBytes::Read(bytes) => bytes,
+        }
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_ref()
+    }
+}
+
+/// Maps a whole input file, with the checks of [`read_input`]: a regular
+/// file no larger than `limit`.
+pub fn map_input(path: &Path, what: &str, limit: u64) -> Result<FileBytes> {
+    let meta = input_metadata(path, what, limit)?;
+    if meta.len() == 0 {
+        return Ok(FileBytes::Read(Vec::new()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| Error::unreadable(path, what, e))?;
+    // SAFETY: the map is read-only and private. The file is one the user
+    // named as an input; were it truncated in place while maquette runs,
+    // reading the lost pages would fault, as it does for every program that
+    // maps its fonts. An editor or a copy that replaces the file (a new file
+    // renamed over it) leaves this map on the old one, intact.
+    let map = unsafe { memmap2::MmapOptions::new().map(&file) };
+    match map {
+        // The file grew since it was measured.
+        Ok(map) if map.len() as u64 > limit => Err(too_large(path, what, limit)),
+        Ok(map) => Ok(FileBytes::Mapped(map)),
+        // A file system that cannot map: read it.
+        Err(_) => read_input(path, what, limit).map(FileBytes::Read),
+    }
+}
+
+/// The metadata of an input file, refusing what is not a regular file and
+/// what is larger than `limit`.
+fn input_metadata(path: &Path, what: &str, limit: u64) -> Result<std::fs::Metadata> {
     let meta = std::fs::metadata(path).map_err(|e| Error::unreadable(path, what, e))?;
     if !meta.is_file() {
         return Err(Error::input(
@@ -171,27 +219,37 @@ pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
             .hint(format!("name the {what} itself")),
         ));
     }
-    let too_large = || {
-        Error::input(
-            Problem::new(format!(
-                "the {what} is larger than the {} MiB maquette reads",
-                limit >> 20
-            ))
-            .in_file(path)
-            .hint("check that this is the right file"),
-        )
-    };
     if meta.len() > limit {
-        return Err(too_large());
+        return Err(too_large(path, what, limit));
     }
+    Ok(meta)
+}
+
+/// Reads a whole input file, refusing what is not a regular file (a device,
+/// a pipe, a folder: reading it may never end) and what is larger than `limit`.
+pub fn read_input(path: &Path, what: &str, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let meta = input_metadata(path, what, limit)?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
         .map_err(|e| Error::unreadable(path, what, e))?;
     if bytes.len() as u64 > limit {
-        return Err(too_large());
+        return Err(too_large(path, what, limit));
     }
     Ok(bytes)
+}
+
+/// The error for an input file larger than `limit`.
+fn too_large(path: &Path, what: &str, limit: u64) -> Error {
+    Error::input(
+        Problem::new(format!(
+            "the {what} is larger than the {} MiB maquette reads",
+            limit >> 20
+        ))
+        .in_file(path)
+        .hint("check that this is the right file"),
+    )
 }
 
 /// The candidate closest to a misspelt `word`, if one is close enough to be

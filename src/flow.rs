@@ -197,6 +197,34 @@ impl<'b> LineCache<'b> {
         }
     }
 
+    /// Sets beforehand, on every core, the lines of each paragraph of the
+    /// story from its start at `width`: what pouring asks for first in a
+    /// chain whose frames share that width. The lines are the ones pouring
+    /// would set; it then finds them here.
+    pub fn prefill(&mut self, width: Pt) {
+        use rayon::prelude::*;
+        let set = LineSet {
+            from_item: 0,
+            width: width.0.to_bits(),
+            unhyphenated: None,
+        };
+        let blocks = self.blocks;
+        let todo: Vec<(usize, &Prepared)> = blocks
+            .iter()
+            .enumerate()
+            .filter_map(|(i, b)| match &b.content {
+                Content::Text(p) if !self.lines.contains_key(&(i, set)) => Some((i, &**p)),
+                _ => None,
+            })
+            .collect();
+        let set_lines: Vec<(usize, Vec<Line>)> = todo
+            .into_par_iter()
+            .map(|(i, p)| (i, p.lines_from(0, width, None)))
+            .collect();
+        self.lines
+            .extend(set_lines.into_iter().map(|(i, lines)| ((i, set), lines)));
+    }
+
     /// The table of `block` set at `width`, if the block is a table.
     fn table(&mut self, block: usize, width: Pt) -> Option<Rc<SetTable>> {
         let Content::Table(table) = &self.blocks.get(block)?.content else {

@@ -15,7 +15,7 @@ pub struct Face {
     /// Where it was read from.
     pub path: PathBuf,
     /// The file's bytes.
-    pub data: Arc<Vec<u8>>,
+    pub data: Arc<crate::error::FileBytes>,
     /// The face for the PDF writer.
     pub pdf_font: krilla::text::Font,
     /// Font units per em.
@@ -134,7 +134,7 @@ fn truncated(bytes: &[u8]) -> Option<String> {
 impl Face {
     /// Reads a font file and checks that it may be embedded in a PDF.
     pub fn load(path: &Path) -> Result<Face> {
-        let bytes = crate::error::read_input(path, "font file", crate::error::MAX_FONT_BYTES)?;
+        let bytes = crate::error::map_input(path, "font file", crate::error::MAX_FONT_BYTES)?;
         let bad = |msg: String| {
             Error::input(
                 Problem::new(msg)
@@ -158,7 +158,8 @@ impl Face {
             .capital_height()
             .map_or(ascender * 0.7, |c| f32::from(c) / upem);
         let data = Arc::new(bytes);
-        let pdf_font = krilla::text::Font::new(data.clone().into(), 0)
+        let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = data.clone();
+        let pdf_font = krilla::text::Font::new(shared.into(), 0)
             .ok_or_else(|| bad("the PDF writer cannot read this font".into()))?;
         Ok(Face {
             path: path.to_path_buf(),

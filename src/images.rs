@@ -75,7 +75,7 @@ impl ImageStore {
         if let Some(&id) = self.by_path.get(path) {
             return Ok(id);
         }
-        let bytes = crate::error::read_input(path, "image file", crate::error::MAX_IMAGE_BYTES)?;
+        let bytes = crate::error::map_input(path, "image file", crate::error::MAX_IMAGE_BYTES)?;
         let bad = |why: String| {
             Error::input(
                 Problem::new(format!("cannot use this image: {why}"))
@@ -103,7 +103,8 @@ impl ImageStore {
             }
             "png" | "jpg" | "jpeg" => {
                 check_raster(&bytes, ext == "png").map_err(bad)?;
-                let data: krilla::Data = bytes.into();
+                let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(bytes);
+                let data: krilla::Data = shared.into();
                 // No `/Interpolate`: PDF/A (the web edition) and PDF/X (the
                 // print edition) both forbid asking the viewer to smooth an image.
                 let img = if ext == "png" {

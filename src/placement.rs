@@ -87,6 +87,12 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         .collect();
     let (min, max, _) = layout.pages.bounds();
     let (min, max) = (min.max(1) as usize, max.clamp(1, MAX_PAGES) as usize);
+    let masters = estimate_masters(layout, max);
+    for (s, cache) in stories.iter().zip(caches.iter_mut()) {
+        if let Some(width) = usual_width(&s.frames.slots(&masters)) {
+            cache.prefill(width);
+        }
+    }
     let pour_at = |caches: &mut Vec<LineCache>, count: usize| {
         let masters = sequence::masters(layout, count);
         let slots: Vec<Vec<Slot>> = stories.iter().map(|s| s.frames.slots(&masters)).collect();
@@ -168,10 +174,10 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
     }
 }
 
-/// The fewest pages worth trying: one fewer than the stories that grow with
-/// the issue take when every page after the first is a page between.
-fn estimate(layout: &Layout, stories: &[StoryIn], caches: &mut [LineCache], max: usize) -> usize {
-    let masters: Vec<&str> = (0..max)
+/// The masters of an issue of `count` pages where every page after the
+/// first is a page between (the longest run of pages a story may take).
+fn estimate_masters(layout: &Layout, count: usize) -> Vec<&str> {
+    (0..count)
         .map(|page| {
             if page == 0 {
                 layout.pages.first.on(true)
@@ -179,7 +185,29 @@ fn estimate(layout: &Layout, stories: &[StoryIn], caches: &mut [LineCache], max:
                 layout.pages.next.on(page % 2 == 0)
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The frames to look at for a chain's usual width: enough for a chain
+/// whose first pages differ from the rest.
+const USUAL_WIDTH_SLOTS: usize = 16;
+
+/// The width most of a chain's first frames have.
+fn usual_width(slots: &[Slot]) -> Option<Pt> {
+    let mut counts: Vec<(Pt, usize)> = Vec::new();
+    for slot in slots.iter().take(USUAL_WIDTH_SLOTS) {
+        match counts.iter_mut().find(|(w, _)| *w == slot.area.w) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((slot.area.w, 1)),
+        }
+    }
+    counts.into_iter().max_by_key(|&(_, n)| n).map(|(w, _)| w)
+}
+
+/// The fewest pages worth trying: one fewer than the stories that grow with
+/// the issue take when every page after the first is a page between.
+fn estimate(layout: &Layout, stories: &[StoryIn], caches: &mut [LineCache], max: usize) -> usize {
+    let masters = estimate_masters(layout, max);
     stories
         .iter()
         .zip(caches.iter_mut())

@@ -182,6 +182,13 @@ const PARALLEL_MIN_CHARS: usize = 8_000;
 /// The most threads paragraphs are composed on.
 const MAX_THREADS: usize = 8;
 
+/// How many cores this process may use (asked once: the answer reads files
+/// of the system's control groups).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// Composes many paragraphs, in order, on every core: they are cut into as
 /// many runs of consecutive paragraphs of about the same length as there are
 /// cores; the first run is composed with `shaper` on this thread, each other
@@ -190,7 +197,7 @@ const MAX_THREADS: usize = 8;
 pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepared> {
     let chars = |i: &ParagraphInput| i.runs.iter().map(|r| r.text.len()).sum::<usize>();
     let total: usize = inputs.iter().map(|i| chars(i)).sum();
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = cores();
     let threads = cores
         .min(MAX_THREADS)
         .min(total / PARALLEL_MIN_CHARS)

@@ -303,7 +303,7 @@ fn link_description(uri: &str, language: Language) -> String {
 /// Spaces of the same length keep every byte offset of the file valid.
 fn without_suspects_flag(mut bytes: Vec<u8>) -> Vec<u8> {
     const FLAG: &[u8] = b"/Suspects false";
-    if let Some(at) = bytes.windows(FLAG.len()).position(|w| w == FLAG) {
+    if let Some(at) = memchr::memmem::find(&bytes, FLAG) {
         bytes[at..at + FLAG.len()].fill(b' ');
     }
     bytes

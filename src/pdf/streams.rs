@@ -16,11 +16,8 @@ const AMBIGUOUS_END: &[u8] = b"\r\nendstream";
 /// ends with a carriage return, and its cross-reference table moved to match.
 pub fn unambiguous(bytes: Vec<u8>) -> Result<Vec<u8>> {
     // Each insertion goes after the data's own carriage return.
-    let at: Vec<usize> = bytes
-        .windows(AMBIGUOUS_END.len())
-        .enumerate()
-        .filter(|(_, w)| *w == AMBIGUOUS_END)
-        .map(|(i, _)| i + 1)
+    let at: Vec<usize> = memchr::memmem::find_iter(&bytes, AMBIGUOUS_END)
+        .map(|i| i + 1)
         .collect();
     if at.is_empty() {
         return Ok(bytes);
@@ -55,7 +52,7 @@ pub fn unambiguous(bytes: Vec<u8>) -> Result<Vec<u8>> {
 /// The offset `startxref` gives, and where that number starts.
 fn start_xref(bytes: &[u8]) -> Option<(usize, usize)> {
     const KEY: &[u8] = b"startxref";
-    let key = bytes.windows(KEY.len()).rposition(|w| w == KEY)?;
+    let key = memchr::memmem::rfind(bytes, KEY)?;
     let mut i = key + KEY.len();
     while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
         i += 1;
