@@ -10,6 +10,7 @@
 //! content stream once, at the end.
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 /// The widest rule or stroke that overprints, in points: a thin line is
@@ -138,10 +139,16 @@ pub fn overprint_black(pdf: &mut lopdf::Document) -> lopdf::Result<()> {
     off.set("OPM", 0);
     let states = (pdf.add_object(on), pdf.add_object(off));
 
+    // The pages' streams are read on every core, then replaced one by one.
+    let pages: Vec<ObjectId> = pdf.get_pages().into_values().collect();
+    let rewritten: Vec<Option<Vec<u8>>> = {
+        use rayon::prelude::*;
+        let contents: Vec<Cow<[u8]>> = pages.iter().map(|&p| page_content(pdf, p)).collect();
+        contents.par_iter().map(|c| rewrite(c)).collect()
+    };
     let mut forms: BTreeSet<ObjectId> = BTreeSet::new();
-    for page in pdf.get_pages().into_values() {
-        let content = pdf.get_page_content(page);
-        let Some(rewritten) = rewrite(&content) else {
+    for (page, rewritten) in pages.into_iter().zip(rewritten) {
+        let Some(rewritten) = rewritten else {
             collect_forms(pdf, page, &mut forms);
             continue;
         };
@@ -184,6 +191,19 @@ pub fn overprint_black(pdf: &mut lopdf::Document) -> lopdf::Result<()> {
         collect_forms(pdf, form, &mut forms);
     }
     Ok(())
+}
+
+/// A page's content: its one unfiltered stream as it is (what krilla writes
+/// for the print edition), or its streams decoded and joined.
+fn page_content(pdf: &lopdf::Document, page: ObjectId) -> Cow<'_, [u8]> {
+    if let [id] = pdf.get_page_contents(page)[..] {
+        if let Ok(stream) = pdf.get_object(id).and_then(Object::as_stream) {
+            if !stream.dict.has(b"Filter") {
+                return Cow::Borrowed(&stream.content);
+            }
+        }
+    }
+    Cow::Owned(pdf.get_page_content(page))
 }
 
 /// The resources of a page or a form (its own dictionary, made if missing;
@@ -289,8 +309,8 @@ fn collect_forms(pdf: &lopdf::Document, owner: ObjectId, into: &mut BTreeSet<Obj
 /// What a content stream's token is, as far as this step cares.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Token<'a> {
-    /// A number.
-    Number(f32),
+    /// A number, as written (read only where an operator needs it).
+    Number(&'a [u8]),
     /// A name, without its slash.
     Name(&'a [u8]),
     /// Any other operand: a string, an array, a dictionary, a boolean, null.
@@ -438,13 +458,7 @@ impl<'a> Scanner<'a> {
                 self.at += 1;
                 Token::Name(self.word())
             }
-            b'+' | b'-' | b'.' | b'0'..=b'9' => {
-                let word = self.word();
-                match std::str::from_utf8(word).ok().and_then(|w| w.parse().ok()) {
-                    Some(n) => Token::Number(n),
-                    None => Token::Other,
-                }
-            }
+            b'+' | b'-' | b'.' | b'0'..=b'9' => Token::Number(self.word()),
             _ if is_delimiter(b) => {
                 // A stray closing delimiter: nothing to read.
                 self.at += 1;
@@ -486,6 +500,7 @@ fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
     let mut saved: Vec<State> = Vec::new();
     let mut path = Extent::new();
     // The operands of the operator to come, and where the first starts.
+    let mut operands: Vec<&[u8]> = Vec::new();
     let mut numbers: Vec<f32> = Vec::new();
     let mut name: Option<&[u8]> = None;
     let mut operands_start: Option<usize> = None;
@@ -495,7 +510,7 @@ fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
             operand => {
                 operands_start.get_or_insert(start);
                 match operand {
-                    Token::Number(n) => numbers.push(n),
+                    Token::Number(n) => operands.push(n),
                     Token::Name(n) => {
                         name.get_or_insert(n);
                     }
@@ -504,6 +519,14 @@ fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
                 continue;
             }
         };
+        numbers.clear();
+        if reads_numbers(op) {
+            numbers.extend(
+                operands
+                    .iter()
+                    .filter_map(|n| std::str::from_utf8(n).ok()?.parse::<f32>().ok()),
+            );
+        }
         let paints = state.follow(op, &numbers, name, &mut saved, &mut path);
         if let Some(want) = paints {
             if want != state.overprint {
@@ -523,7 +546,7 @@ fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
         ) {
             path = Extent::new();
         }
-        numbers.clear();
+        operands.clear();
         name = None;
         operands_start = None;
     }
@@ -532,6 +555,31 @@ fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
     }
     out.extend_from_slice(&content[copied..]);
     Some(out)
+}
+
+/// Whether [`State::follow`] reads the numbers given to this operator.
+fn reads_numbers(op: &[u8]) -> bool {
+    matches!(
+        op,
+        b"cm"
+            | b"w"
+            | b"k"
+            | b"K"
+            | b"g"
+            | b"G"
+            | b"rg"
+            | b"RG"
+            | b"sc"
+            | b"scn"
+            | b"SC"
+            | b"SCN"
+            | b"m"
+            | b"l"
+            | b"c"
+            | b"v"
+            | b"y"
+            | b"re"
+    )
 }
 
 impl State {
