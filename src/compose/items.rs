@@ -76,10 +76,11 @@ fn right_hyphen_min(language: Language) -> usize {
 /// What an item stands for in the glyph stream, for setting the line afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
-    /// Glyphs `start..end` of the paragraph.
-    Glyphs(usize, usize),
+    /// Glyphs `start..end` of the paragraph (32 bits: a paragraph's glyphs
+    /// are bounded, and items are many).
+    Glyphs(u32, u32),
     /// A hyphen point after glyph `glyph - 1`, drawn in that glyph's run.
-    Hyphen(usize),
+    Hyphen(u32),
     /// Nothing to draw (a break without a hyphen, the last line's fill).
     None,
 }
@@ -279,7 +280,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
                     stretch,
                     shrink,
                 },
-                Source::Glyphs(first, g1),
+                Source::Glyphs(first as u32, g1 as u32),
             );
         } else if forced || (opportunity == BreakOpportunity::Mandatory && pos == text.len()) {
             out.end_line();
@@ -349,12 +350,12 @@ fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
     let mut last_glyph: Option<usize> = None;
     for i in 0..n {
         match (&out.items[i], &out.sources[i]) {
-            (Item::Box { .. }, Source::Glyphs(a, b)) if a < b => {
-                left[i] = share(&glyphs[*a], hang_left_share);
-                last_glyph = Some(b - 1);
+            (Item::Box { .. }, &Source::Glyphs(a, b)) if a < b => {
+                left[i] = share(&glyphs[a as usize], hang_left_share);
+                last_glyph = Some(b as usize - 1);
             }
-            (Item::Penalty { .. }, Source::Hyphen(k)) => {
-                right[i] = hang_right_share('-') * (opts.hyphen_width)(glyphs[k - 1].run);
+            (Item::Penalty { .. }, &Source::Hyphen(k)) => {
+                right[i] = hang_right_share('-') * (opts.hyphen_width)(glyphs[k as usize - 1].run);
             }
             (Item::Glue { .. } | Item::Penalty { .. }, _) => {
                 if let Some(g) = last_glyph {
@@ -483,7 +484,7 @@ fn word_items(
         }
         out.push(
             word_box(&glyphs[start..k], opts.letter_spacing),
-            Source::Glyphs(start, k),
+            Source::Glyphs(start as u32, k as u32),
         );
         if hyphen {
             let w = (opts.hyphen_width)(glyphs[k - 1].run);
@@ -493,7 +494,7 @@ fn word_items(
                     cost,
                     flagged: true,
                 },
-                Source::Hyphen(k),
+                Source::Hyphen(k as u32),
             );
         } else {
             out.penalty(cost, false);
@@ -502,7 +503,7 @@ fn word_items(
     }
     out.push(
         word_box(&glyphs[start..g1], opts.letter_spacing),
-        Source::Glyphs(start, g1),
+        Source::Glyphs(start as u32, g1 as u32),
     );
 }
 

@@ -546,7 +546,7 @@ impl Prepared {
     fn widest_scale(&self, from: usize, to: usize) -> f32 {
         let widest = (from..to)
             .filter_map(|i| match self.items.sources[i] {
-                Source::Glyphs(a, b) => Some(a..b),
+                Source::Glyphs(a, b) => Some(a as usize..b as usize),
                 _ => None,
             })
             .flatten()
@@ -580,9 +580,9 @@ impl Prepared {
         let forced =
             matches!(items[to], Item::Penalty { cost, .. } if cost >= items::FORCED_BREAK_PENALTY);
         let hyphen = match (&items[to], &self.items.sources[to]) {
-            (Item::Penalty { width, .. }, Source::Hyphen(k)) => {
+            (Item::Penalty { width, .. }, &Source::Hyphen(k)) => {
                 natural += width;
-                Some(*k)
+                Some(k as usize)
             }
             _ => None,
         };
@@ -605,14 +605,14 @@ impl Prepared {
         // The letters take their share (within ±2 %); the spaces the rest, so
         // the line ends exactly at the measure.
         let last_mark = (from..to).rev().find_map(|i| match self.items.sources[i] {
-            Source::Glyphs(a, b) => (a..b)
+            Source::Glyphs(a, b) => (a as usize..b as usize)
                 .rev()
                 .find(|&g| self.glyphs[g].kind == GlyphKind::Mark),
             _ => None,
         });
         let ink: f32 = (from..to)
             .filter_map(|i| match (&items[i], &self.items.sources[i]) {
-                (Item::Box { .. }, Source::Glyphs(a, b)) => Some(*a..*b),
+                (Item::Box { .. }, &Source::Glyphs(a, b)) => Some(a as usize..b as usize),
                 _ => None,
             })
             .flatten()
@@ -642,8 +642,9 @@ impl Prepared {
         // The glyphs of the line, in order.
         let mut placed: Vec<(u16, PlacedGlyph, usize)> = Vec::new(); // (run, glyph, text start)
         for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
-            if let (Item::Box { .. } | Item::Glue { .. }, Source::Glyphs(a, b)) = (item, source) {
-                for (g, gi) in self.glyphs[*a..*b].iter().zip(*a..*b) {
+            if let (Item::Box { .. } | Item::Glue { .. }, &Source::Glyphs(a, b)) = (item, source) {
+                let (a, b) = (a as usize, b as usize);
+                for (g, gi) in self.glyphs[a..b].iter().zip(a..b) {
                     let advance = match g.kind {
                         GlyphKind::Break => continue,
                         GlyphKind::Space => g.advance * space_scale,
