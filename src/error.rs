@@ -283,3 +283,31 @@ pub fn suggest<'a>(
         None => hint,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mapped_input_reads_as_the_file_and_keeps_the_checks() {
+        let dir = std::env::temp_dir().join(format!("maquette-map-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let full = dir.join("font.otf");
+        std::fs::write(&full, b"OTTO and some tables").unwrap();
+        let empty = dir.join("empty.otf");
+        std::fs::write(&empty, b"").unwrap();
+        assert_eq!(
+            &*map_input(&full, "font file", 1 << 20).unwrap(),
+            b"OTTO and some tables"
+        );
+        assert!(map_input(&empty, "font file", 1 << 20).unwrap().is_empty());
+        let large = map_input(&full, "font file", 4).err().unwrap().to_string();
+        assert!(large.contains("larger than"), "{large}");
+        let folder = map_input(&dir, "font file", 1 << 20)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(folder.contains("not a regular file"), "{folder}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -783,6 +783,40 @@ mod tests {
     }
 
     #[test]
+    fn lines_set_beforehand_pour_as_lines_set_on_demand() {
+        let blocks = paras((0..9).map(|i| 1 + i % 4));
+        let what = |p: &Poured| {
+            p.filled
+                .iter()
+                .flat_map(|f| &f.placed)
+                .filter_map(|p| match p {
+                    Placed::Line {
+                        block,
+                        index,
+                        line,
+                        baseline,
+                    } => {
+                        let text: String = line.runs.iter().map(|r| r.text.as_str()).collect();
+                        Some((*block, *index, text, baseline.0.to_bits()))
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        for balance in [false, true] {
+            let on_demand = pour_into(&blocks, &slots(12, 6.0), balance);
+            let mut cache = LineCache::new(&blocks);
+            cache.prefill(Pt(160.0));
+            // Another width than the frames': lines pouring never asks for.
+            cache.prefill(Pt(90.0));
+            let beforehand = pour_story(&mut cache, &slots(12, 6.0), balance);
+            assert!(!what(&on_demand).is_empty());
+            assert_eq!(what(&beforehand), what(&on_demand));
+            assert_eq!(beforehand.end, on_demand.end);
+        }
+    }
+
+    #[test]
     fn no_orphan_or_widow_at_frame_breaks() {
         let blocks = paras((0..8).map(|i| 2 + i % 2));
         for height in [5.0, 6.0, 7.0, 9.0, 11.0] {

@@ -197,12 +197,18 @@ fn cores() -> usize {
 pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepared> {
     let chars = |i: &ParagraphInput| i.runs.iter().map(|r| r.text.len()).sum::<usize>();
     let total: usize = inputs.iter().map(|i| chars(i)).sum();
-    let cores = cores();
-    let threads = cores
+    let threads = cores()
         .min(MAX_THREADS)
         .min(total / PARALLEL_MIN_CHARS)
         .max(1);
-    if threads == 1 {
+    prepare_on(shaper, inputs, threads)
+}
+
+/// Composes paragraphs, in order, on `threads` threads (see [`prepare_all`]).
+fn prepare_on(shaper: &mut Shaper, inputs: &[&ParagraphInput], threads: usize) -> Vec<Prepared> {
+    let chars = |i: &ParagraphInput| i.runs.iter().map(|r| r.text.len()).sum::<usize>();
+    let total: usize = inputs.iter().map(|i| chars(i)).sum();
+    if threads <= 1 || inputs.len() < 2 {
         return inputs.iter().map(|i| Prepared::new(shaper, i)).collect();
     }
     // Where each run of paragraphs starts, by length.
@@ -788,6 +794,52 @@ mod tests {
             .fold(0.0, f32::max);
         let end = line.runs.last().map_or(0.0, |r| (r.x + r.width).0);
         (widest, end)
+    }
+
+    /// What a set line shows: its text, its glue ratio, its glyphs and advances.
+    fn fingerprint(lines: &[Line]) -> Vec<(String, u32, Vec<(u16, u32)>)> {
+        lines
+            .iter()
+            .map(|l| {
+                let text = l.runs.iter().map(|r| r.text.as_str()).collect();
+                let glyphs = l
+                    .runs
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(|g| (g.id, g.advance.to_bits())))
+                    .collect();
+                (text, l.ratio.to_bits(), glyphs)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paragraphs_composed_on_several_threads_are_set_as_on_one() {
+        let fonts = serif_for_tests();
+        let texts = [
+            "Le Pôle métropolitain de l'Artois réunit trois communautés d'agglomération.",
+            "Les élus ont voté le budget : 1 150 000 € pour la mobilité, « enfin » !",
+            "Une réunion publique aura lieu le 14 mai à 18 h 30 à la Maison syndicale.",
+            "Renseignements sur www.pm-artois.fr/instances ou au 03 21 00 00 00.",
+        ];
+        let inputs: Vec<ParagraphInput> = texts
+            .iter()
+            .cycle()
+            .take(23)
+            .map(|t| justified_for_tests(&fonts, t))
+            .collect();
+        let refs: Vec<&ParagraphInput> = inputs.iter().collect();
+        let set = |threads: usize| {
+            let mut shaper = Shaper::new(&fonts, Language::French);
+            prepare_on(&mut shaper, &refs, threads)
+                .iter()
+                .map(|p| fingerprint(&p.lines(Pt(150.0))))
+                .collect::<Vec<_>>()
+        };
+        let one = set(1);
+        assert_eq!(one.len(), inputs.len());
+        assert!(one.iter().all(|lines| lines.len() >= 2));
+        assert_eq!(set(3), one);
+        assert_eq!(set(8), one);
     }
 
     #[test]
