@@ -796,8 +796,11 @@ mod tests {
         (widest, end)
     }
 
-    /// What a set line shows: its text, its glue ratio, its glyphs and advances.
-    fn fingerprint(lines: &[Line]) -> Vec<(String, u32, Vec<(u16, u32)>)> {
+    /// A set line as a test compares it: text, glue ratio, glyphs and advances.
+    type Shown = (String, u32, Vec<(u16, u32)>);
+
+    /// What set lines show.
+    fn fingerprint(lines: &[Line]) -> Vec<Shown> {
         lines
             .iter()
             .map(|l| {
