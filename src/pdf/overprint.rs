@@ -3,10 +3,11 @@
 //! graphics state that sets overprint (`/OP true /op true /OPM 1`), so they
 //! do not knock out the colours under them (the tint of a sidebar, a photo)
 //! and no white halo shows when the plates shift on the press. krilla writes
-//! no overprint, so this step rewrites the content streams after it, with
-//! lopdf: before each painting operator it sets overprint on or off as the
-//! painted colour and shape want, and leaves everything else as it was.
-//! The streams it writes stay uncompressed: [`super::pdfx`] compresses every
+//! no overprint, so this step rewrites the content streams after it (the
+//! document opened with lopdf, each page's stream scanned on every core):
+//! before each painting operator it sets overprint on or off as the painted
+//! colour and shape want, and copies every other byte as it was. The
+//! streams it writes stay uncompressed: [`super::pdfx`] compresses every
 //! content stream once, at the end.
 
 use lopdf::{Dictionary, Object, ObjectId, Stream};
