@@ -194,14 +194,19 @@ const USUAL_WIDTH_SLOTS: usize = 16;
 
 /// The width most of a chain's first frames have.
 fn usual_width(slots: &[Slot]) -> Option<Pt> {
+    most_common(slots.iter().take(USUAL_WIDTH_SLOTS).map(|s| s.area.w))
+}
+
+/// The length that comes most often (the last of those that tie), if any.
+fn most_common(lengths: impl IntoIterator<Item = Pt>) -> Option<Pt> {
     let mut counts: Vec<(Pt, usize)> = Vec::new();
-    for slot in slots.iter().take(USUAL_WIDTH_SLOTS) {
-        match counts.iter_mut().find(|(w, _)| *w == slot.area.w) {
+    for length in lengths {
+        match counts.iter_mut().find(|(l, _)| *l == length) {
             Some((_, n)) => *n += 1,
-            None => counts.push((slot.area.w, 1)),
+            None => counts.push((length, 1)),
         }
     }
-    counts.into_iter().max_by_key(|&(_, n)| n).map(|(w, _)| w)
+    counts.into_iter().max_by_key(|&(_, n)| n).map(|(l, _)| l)
 }
 
 /// The fewest pages worth trying: one fewer than the stories that grow with
@@ -320,17 +325,7 @@ fn room_left(layout: &Layout, stories: &[StoryIn], attempt: &Attempt, files: &Fi
 
 /// The leading most of a story's lines have.
 fn body_leading(story: &Story) -> Pt {
-    let mut counts: Vec<(Pt, usize)> = Vec::new();
-    for b in &story.blocks {
-        match counts.iter_mut().find(|(l, _)| *l == b.leading) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((b.leading, 1)),
-        }
-    }
-    counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map_or(Pt(12.0), |(l, _)| l)
+    most_common(story.blocks.iter().map(|b| b.leading)).unwrap_or(Pt(12.0))
 }
 
 /// Warnings for the chains that no story of the issue fills.

@@ -342,23 +342,7 @@ pub fn build(
                     what: "the paragraph",
                 };
                 report_missing(&prepared, &at, style_name, findings);
-                let text = prepared.text().to_string();
-                let mut flowed = flow_block(
-                    Content::Text(Box::new(prepared)),
-                    style_name,
-                    pstyle,
-                    styles,
-                );
-                // A paragraph that ends with a colon introduces what follows:
-                // it stays in the frame where that starts.
-                flowed.keep_with_next |= text.trim_end().ends_with(':');
-                let info = BlockInfo {
-                    role,
-                    text,
-                    style: style_name.to_string(),
-                    line,
-                };
-                (flowed, info)
+                paragraph_block(prepared, (style_name, pstyle), role, line, styles)
             }
         };
         out.blocks.push(block);
@@ -366,6 +350,33 @@ pub fn build(
     }
     put_quotes_on_grid(&mut out.blocks, styles.layout.baseline_grid_pt);
     Ok(out)
+}
+
+/// A composed paragraph's block, spaced as its style says, and what it is.
+fn paragraph_block(
+    prepared: Prepared,
+    (style_name, pstyle): (&str, &ParagraphStyle),
+    role: Role,
+    line: usize,
+    styles: &Styles,
+) -> (Block, BlockInfo) {
+    let text = prepared.text().to_string();
+    let mut block = flow_block(
+        Content::Text(Box::new(prepared)),
+        style_name,
+        pstyle,
+        styles,
+    );
+    // A paragraph that ends with a colon introduces what follows: it stays
+    // in the frame where that starts.
+    block.keep_with_next |= text.trim_end().ends_with(':');
+    let info = BlockInfo {
+        role,
+        text,
+        style: style_name.to_string(),
+        line,
+    };
+    (block, info)
 }
 
 /// Puts on the grid a paragraph off it that sits in text on the grid and

@@ -106,9 +106,7 @@ impl Items {
         self.hang_left.shrink_to_fit();
         self.hang_right.shrink_to_fit();
     }
-}
 
-impl Items {
     /// A possible break here, adding no width, at this cost.
     fn penalty(&mut self, cost: f32, flagged: bool) {
         self.push(

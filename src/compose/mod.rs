@@ -174,7 +174,14 @@ pub struct Prepared {
     pub missing: Vec<MissingGlyph>,
 }
 
-/// Paragraphs shorter than this in all (characters) are composed on one
+impl ParagraphInput {
+    /// How long its text is, in bytes (what composing it costs, roughly).
+    fn length(&self) -> usize {
+        self.runs.iter().map(|r| r.text.len()).sum()
+    }
+}
+
+/// Paragraphs shorter than this in all (bytes of text) are composed on one
 /// thread: a second would cost more to start (its own shaper, the words
 /// shaped again) than it saves.
 const PARALLEL_MIN_CHARS: usize = 8_000;
@@ -195,8 +202,7 @@ fn cores() -> usize {
 /// on a thread of its own with a shaper of its own. The result is the same as
 /// composing them one after the other.
 pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepared> {
-    let chars = |i: &ParagraphInput| i.runs.iter().map(|r| r.text.len()).sum::<usize>();
-    let total: usize = inputs.iter().map(|i| chars(i)).sum();
+    let total: usize = inputs.iter().map(|i| i.length()).sum();
     let threads = cores()
         .min(MAX_THREADS)
         .min(total / PARALLEL_MIN_CHARS)
@@ -206,8 +212,7 @@ pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepa
 
 /// Composes paragraphs, in order, on `threads` threads (see [`prepare_all`]).
 fn prepare_on(shaper: &mut Shaper, inputs: &[&ParagraphInput], threads: usize) -> Vec<Prepared> {
-    let chars = |i: &ParagraphInput| i.runs.iter().map(|r| r.text.len()).sum::<usize>();
-    let total: usize = inputs.iter().map(|i| chars(i)).sum();
+    let total: usize = inputs.iter().map(|i| i.length()).sum();
     if threads <= 1 || inputs.len() < 2 {
         return inputs.iter().map(|i| Prepared::new(shaper, i)).collect();
     }
@@ -218,7 +223,7 @@ fn prepare_on(shaper: &mut Shaper, inputs: &[&ParagraphInput], threads: usize) -
         if seen >= total * cuts.len() / threads && k > *cuts.last().unwrap_or(&0) {
             cuts.push(k);
         }
-        seen += chars(input);
+        seen += input.length();
     }
     cuts.push(inputs.len());
     let runs: Vec<&[&ParagraphInput]> = cuts.windows(2).map(|w| &inputs[w[0]..w[1]]).collect();
