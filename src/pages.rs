@@ -484,7 +484,7 @@ fn build_stories<'l>(
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<placement::StoryIn<'l>>> {
     let layout = styles.layout;
-    let mut out = Vec::with_capacity(issue.stories.len());
+    let mut parsed_stories = Vec::with_capacity(issue.stories.len());
     for (si, s) in issue.stories.iter().enumerate() {
         let chain = layout.chains.get(&s.name).ok_or_else(|| {
             Error::input(
@@ -512,27 +512,45 @@ fn build_stories<'l>(
                 .map_err(|e| e.at(format!("stories[{si}] (Markdown line {line})")))?;
             Ok((id, images.aspect(id)))
         };
-        let found = findings.len();
-        let story = story::build(
+        // What parsing the story finds names the issue file; so does what
+        // composing it finds, kept in the story's order.
+        let mut found = Vec::new();
+        let parsed = story::parse(
             &s.name,
             &s.text.source(),
             &elements,
             styles,
             shaper,
             &mut load_image,
-            findings,
+            &mut found,
         )
         .map_err(|e| e.in_file(issue_file))?;
-        // What composing the story found names the issue file.
-        for f in &mut findings[found..] {
+        parsed_stories.push((si, parsed, found));
+    }
+    // The paragraphs of every story, composed together on every core.
+    let composed = {
+        let inputs: Vec<_> = parsed_stories
+            .iter()
+            .flat_map(|(_, parsed, _)| parsed.inputs())
+            .collect();
+        crate::compose::prepare_all(shaper, &inputs)
+    };
+    let mut composed = composed.into_iter();
+    let mut out = Vec::with_capacity(parsed_stories.len());
+    for (si, parsed, mut found) in parsed_stories {
+        let count = parsed.inputs().len();
+        let story = parsed.finish(composed.by_ref().take(count), styles, &mut found);
+        for f in &mut found {
             f.message = format!("{}: {}", issue_file.display(), f.message);
         }
+        findings.extend(found);
+        let s = &issue.stories[si];
         out.push(placement::StoryIn {
             index: si,
             name: s.name.clone(),
             story,
             frames: ChainFrames::of(layout, &s.name),
-            balance: chain.balance,
+            balance: layout.chains[&s.name].balance,
         });
     }
     Ok(out)

@@ -204,6 +204,31 @@ pub fn build(
     load_image: &mut ImageLoader,
     findings: &mut Vec<Finding>,
 ) -> Result<Story> {
+    let parsed = parse(
+        story, source, elements, styles, shaper, load_image, findings,
+    )?;
+    let composed = compose::prepare_all(shaper, &parsed.inputs());
+    Ok(parsed.finish(composed, styles, findings))
+}
+
+/// A story parsed, its blocks done but for the paragraphs' composition:
+/// the paragraphs of several stories are composed together, on every core.
+pub struct Parsed<'s> {
+    story: &'s str,
+    pending: Vec<Pending<'s>>,
+}
+
+/// Parses a story's Markdown and makes its blocks, all but composing its
+/// paragraphs (see [`Parsed::finish`]).
+pub fn parse<'s>(
+    story: &'s str,
+    source: &str,
+    elements: &ElementStyles,
+    styles: &'s Styles,
+    shaper: &mut Shaper,
+    load_image: &mut ImageLoader,
+    findings: &mut Vec<Finding>,
+) -> Result<Parsed<'s>> {
     let parsed = markdown::parse(source).map_err(|u| {
         Error::input(
             Problem::new(format!(
@@ -307,49 +332,67 @@ pub fn build(
             .map_err(|e| e.at(format!("stories[{story}] (Markdown line {})", block.line)))?;
         pending.push(Pending::Text {
             input,
-            style_name,
+            style_name: style_name.to_string(),
             pstyle,
             role,
             line: block.line,
         });
     }
-    let inputs: Vec<&ParagraphInput> = pending
-        .iter()
-        .filter_map(|p| match p {
-            Pending::Text { input, .. } => Some(input),
-            Pending::Ready(..) => None,
-        })
-        .collect();
-    let mut composed = compose::prepare_all(shaper, &inputs).into_iter();
-    let mut out = Story {
-        blocks: Vec::with_capacity(pending.len()),
-        info: Vec::with_capacity(pending.len()),
-    };
-    for p in pending {
-        let (block, info) = match p {
-            Pending::Ready(block, info) => (block, info),
-            Pending::Text {
-                style_name,
-                pstyle,
-                role,
-                line,
-                ..
-            } => {
-                let prepared = composed.next().expect("one composed paragraph per input");
-                let at = Place {
-                    story,
-                    line,
-                    what: "the paragraph",
-                };
-                report_missing(&prepared, &at, style_name, findings);
-                paragraph_block(prepared, (style_name, pstyle), role, line, styles)
-            }
-        };
-        out.blocks.push(block);
-        out.info.push(info);
+    Ok(Parsed { story, pending })
+}
+
+impl<'s> Parsed<'s> {
+    /// The paragraphs to compose, in order.
+    pub fn inputs(&self) -> Vec<&ParagraphInput> {
+        self.pending
+            .iter()
+            .filter_map(|p| match p {
+                Pending::Text { input, .. } => Some(input),
+                Pending::Ready(..) => None,
+            })
+            .collect()
     }
-    put_quotes_on_grid(&mut out.blocks, styles.layout.baseline_grid_pt);
-    Ok(out)
+
+    /// The story, its paragraphs composed: `composed` holds them in the
+    /// order of [`Parsed::inputs`].
+    pub fn finish(
+        self,
+        composed: impl IntoIterator<Item = Prepared>,
+        styles: &Styles,
+        findings: &mut Vec<Finding>,
+    ) -> Story {
+        let Parsed { story, pending } = self;
+        let mut composed = composed.into_iter();
+        let mut out = Story {
+            blocks: Vec::with_capacity(pending.len()),
+            info: Vec::with_capacity(pending.len()),
+        };
+        for p in pending {
+            let (block, info) = match p {
+                Pending::Ready(block, info) => (block, info),
+                Pending::Text {
+                    style_name,
+                    pstyle,
+                    role,
+                    line,
+                    ..
+                } => {
+                    let prepared = composed.next().expect("one composed paragraph per input");
+                    let at = Place {
+                        story,
+                        line,
+                        what: "the paragraph",
+                    };
+                    report_missing(&prepared, &at, &style_name, findings);
+                    paragraph_block(prepared, (&style_name, pstyle), role, line, styles)
+                }
+            };
+            out.blocks.push(block);
+            out.info.push(info);
+        }
+        put_quotes_on_grid(&mut out.blocks, styles.layout.baseline_grid_pt);
+        out
+    }
 }
 
 /// A composed paragraph's block, spaced as its style says, and what it is.
@@ -403,12 +446,12 @@ fn put_quotes_on_grid(blocks: &mut [Block], pitch: Option<Pt>) {
 /// The paragraph style the chain (or the layout) gives an element — its
 /// name in `element_styles` and the style it names, if any — with an error
 /// naming the story's Markdown line when there is none.
-fn element_style<'s>(
+fn element_style<'n, 's>(
     story: &str,
-    (element, name): (&str, &'s Option<String>),
+    (element, name): (&str, &'n Option<String>),
     line: usize,
     styles: &'s Styles,
-) -> Result<(&'s str, &'s ParagraphStyle)> {
+) -> Result<(&'n str, &'s ParagraphStyle)> {
     let style_name = name.as_deref().ok_or_else(|| {
         Error::input(
             Problem::new(format!(
@@ -440,13 +483,13 @@ struct Place<'a> {
 }
 
 /// A block of a story being built: done, or a paragraph still to compose.
-enum Pending<'s> {
+pub(crate) enum Pending<'s> {
     /// A block done (an image, a table).
     Ready(Block, BlockInfo),
     /// A paragraph to compose, with its style and what it is.
     Text {
         input: ParagraphInput,
-        style_name: &'s str,
+        style_name: String,
         pstyle: &'s ParagraphStyle,
         role: Role,
         line: usize,

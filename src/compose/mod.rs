@@ -182,9 +182,9 @@ impl ParagraphInput {
 }
 
 /// Paragraphs shorter than this in all (bytes of text) are composed on one
-/// thread: a second would cost more to start (its own shaper, the words
-/// shaped again) than it saves.
-const PARALLEL_MIN_CHARS: usize = 8_000;
+/// thread: a second would cost more to start (a thread, its faces prepared
+/// for shaping) than it saves. The threads share the words they shape.
+const PARALLEL_MIN_CHARS: usize = 2_000;
 
 /// The most threads paragraphs are composed on.
 const MAX_THREADS: usize = 8;
@@ -199,7 +199,8 @@ fn cores() -> usize {
 /// Composes many paragraphs, in order, on every core: they are cut into as
 /// many runs of consecutive paragraphs of about the same length as there are
 /// cores; the first run is composed with `shaper` on this thread, each other
-/// on a thread of its own with a shaper of its own. The result is the same as
+/// on a thread of its own with a fork of it (they share the words shaped).
+/// The result is the same as
 /// composing them one after the other.
 pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepared> {
     let total: usize = inputs.iter().map(|i| i.length()).sum();
@@ -227,14 +228,13 @@ fn prepare_on(shaper: &mut Shaper, inputs: &[&ParagraphInput], threads: usize) -
     }
     cuts.push(inputs.len());
     let runs: Vec<&[&ParagraphInput]> = cuts.windows(2).map(|w| &inputs[w[0]..w[1]]).collect();
-    let (fonts, language) = shaper.origin();
     std::thread::scope(|scope| {
         let others: Vec<_> = runs
             .iter()
             .skip(1)
             .map(|run| {
+                let mut fork = shaper.fork();
                 scope.spawn(move || {
-                    let mut fork = Shaper::new(fonts, language);
                     run.iter()
                         .map(|i| Prepared::new(&mut fork, i))
                         .collect::<Vec<_>>()

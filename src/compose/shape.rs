@@ -4,7 +4,9 @@ use super::french::{NARROW_NBSP, NBSP};
 use super::RunStyle;
 use crate::fonts::{FaceId, FontSet};
 use crate::model::language::Language;
+use std::cell::OnceCell;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Width of the narrow no-break space (before ; ! ? and in numbers), in em:
 /// the « fine » of French typography, about an eighth of an em. The font's own
@@ -88,18 +90,37 @@ pub fn ordinal_suffix(word: &str) -> Option<std::ops::Range<usize>> {
 }
 
 /// Shapes text with the faces of a font set, reusing shape plans.
+///
+/// A shaper and its forks (one a thread) share the words already shaped; each
+/// prepares a face for rustybuzz the first time it shapes with it.
 pub struct Shaper<'f> {
+    common: Arc<Common<'f>>,
+    /// Per face, made on first use: the face and its plans for text and for
+    /// lining figures.
+    faces: Vec<OnceCell<ShapingFace<'f>>>,
+}
+
+/// What a shaper and its forks share.
+struct Common<'f> {
     fonts: &'f FontSet,
-    faces: Vec<rustybuzz::Face<'f>>,
-    /// Per face: the plan for text, and one with lining figures.
-    plans: Vec<[rustybuzz::ShapePlan; 2]>,
     space_glyph: Vec<u16>,
     hyphens: Vec<(u16, f32, char)>,
     language: rustybuzz::Language,
     /// The issue's language, as the shaper was made for it.
     issue_language: Language,
-    /// Words already shaped, by face: most words of an issue come back.
-    words: HashMap<(FaceId, bool, Box<str>), Vec<Shaped>>,
+    /// Words already shaped, by face and figures (`2 × face + lining`): most
+    /// words of an issue come back.
+    words: Mutex<Vec<Words>>,
+}
+
+/// Words shaped in one face, with one kind of figures.
+type Words = HashMap<Box<str>, Arc<[Shaped]>>;
+
+/// A face ready for rustybuzz, with its shape plans.
+struct ShapingFace<'f> {
+    face: rustybuzz::Face<'f>,
+    /// The plan for text, and one with lining figures.
+    plans: [rustybuzz::ShapePlan; 2],
 }
 
 /// A glyph of a shaped word, in font units, its cluster relative to the word.
@@ -112,78 +133,92 @@ struct Shaped {
     y_offset: i32,
 }
 
-impl<'f> Shaper<'f> {
-    /// Prepares every face of the set for shaping.
-    pub fn new(fonts: &'f FontSet, language: Language) -> Shaper<'f> {
-        let faces: Vec<rustybuzz::Face> = fonts
-            .faces()
-            .iter()
-            .map(|f| rustybuzz::Face::from_slice(&f.data, 0).expect("font parsed at load time"))
-            .collect();
-        let lang: rustybuzz::Language = language.code().parse().expect("valid language tag");
+/// The line-end hyphen of a face: glyph id, advance in em, and the text it
+/// reads as. A face with a glyph of its own for U+2010 draws line-end hyphens
+/// with it, so that it can read as a soft hyphen (the word stays whole when
+/// copied) while the hyphen of « Béthune-Bruay » reads as itself; otherwise
+/// the hyphen reads as a hyphen.
+fn line_end_hyphen(face: &ttf_parser::Face) -> (u16, f32, char) {
+    let minus = face.glyph_index('-').unwrap_or_default();
+    let (g, text) = match face.glyph_index('\u{2010}') {
+        Some(g) if g != minus => (g, '\u{AD}'),
+        _ => (minus, '-'),
+    };
+    let adv = face.glyph_hor_advance(g).unwrap_or(0);
+    (g.0, f32::from(adv) / f32::from(face.units_per_em()), text)
+}
+
+impl<'f> ShapingFace<'f> {
+    /// Parses a face for rustybuzz and makes its two plans.
+    fn new(data: &'f [u8], language: &rustybuzz::Language) -> ShapingFace<'f> {
+        let face = rustybuzz::Face::from_slice(data, 0).expect("font parsed at load time");
         let lining = [rustybuzz::Feature::new(
             rustybuzz::ttf_parser::Tag::from_bytes(b"lnum"),
             1,
             ..,
         )];
-        let plan = |face: &rustybuzz::Face, features: &[rustybuzz::Feature]| {
+        let plan = |features: &[rustybuzz::Feature]| {
             rustybuzz::ShapePlan::new(
-                face,
+                &face,
                 rustybuzz::Direction::LeftToRight,
                 Some(rustybuzz::script::LATIN),
-                Some(&lang),
+                Some(language),
                 features,
             )
         };
-        let plans = faces
+        let plans = [plan(&[]), plan(&lining)];
+        ShapingFace { face, plans }
+    }
+}
+
+impl<'f> Shaper<'f> {
+    /// A shaper for the faces of a set, in a language.
+    pub fn new(fonts: &'f FontSet, language: Language) -> Shaper<'f> {
+        let parsed: Vec<ttf_parser::Face> = fonts
+            .faces()
             .iter()
-            .map(|face| [plan(face, &[]), plan(face, &lining)])
+            .map(|f| ttf_parser::Face::parse(&f.data, 0).expect("font parsed at load time"))
             .collect();
-        let space_glyph = faces
-            .iter()
-            .map(|f| f.glyph_index(' ').map_or(0, |g| g.0))
-            .collect();
-        let hyphens = faces
-            .iter()
-            .map(|f| {
-                // A face with a glyph of its own for U+2010 draws line-end hyphens
-                // with it, so that it can read as a soft hyphen (the word stays
-                // whole when copied) while the hyphen of « Béthune-Bruay » reads
-                // as itself; otherwise the hyphen reads as a hyphen.
-                let minus = f.glyph_index('-').unwrap_or_default();
-                let (g, text) = match f.glyph_index('\u{2010}') {
-                    Some(g) if g != minus => (g, '\u{AD}'),
-                    _ => (minus, '-'),
-                };
-                let adv = f.glyph_hor_advance(g).unwrap_or(0);
-                (
-                    g.0,
-                    f32::from(adv) / f32::from(f.units_per_em() as u16),
-                    text,
-                )
-            })
-            .collect();
-        Shaper {
-            words: HashMap::new(),
-            language: lang,
-            issue_language: language,
+        let common = Common {
             fonts,
-            faces,
-            plans,
-            space_glyph,
-            hyphens,
+            space_glyph: parsed
+                .iter()
+                .map(|f| f.glyph_index(' ').map_or(0, |g| g.0))
+                .collect(),
+            hyphens: parsed.iter().map(line_end_hyphen).collect(),
+            language: language.code().parse().expect("valid language tag"),
+            issue_language: language,
+            words: Mutex::new(vec![HashMap::default(); 2 * parsed.len()]),
+        };
+        Shaper {
+            faces: (0..parsed.len()).map(|_| OnceCell::new()).collect(),
+            common: Arc::new(common),
         }
     }
 
-    /// The fonts and the language the shaper was made for: what another
-    /// thread needs to make a shaper of its own.
-    pub fn origin(&self) -> (&'f FontSet, Language) {
-        (self.fonts, self.issue_language)
+    /// A shaper for another thread: it shares this one's shaped words.
+    pub fn fork(&self) -> Shaper<'f> {
+        Shaper {
+            common: Arc::clone(&self.common),
+            faces: (0..self.faces.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The language the shaper was made for.
+    pub fn language(&self) -> Language {
+        self.common.issue_language
     }
 
     /// The line-end hyphen of a face: glyph id, advance in em, and the text it reads as.
     pub fn hyphen(&self, face: FaceId) -> (u16, f32, char) {
-        self.hyphens[face.0]
+        self.common.hyphens[face.0]
+    }
+
+    /// A face ready for rustybuzz, prepared on first use.
+    fn shaping_face(&self, face: FaceId) -> &ShapingFace<'f> {
+        let fonts = self.common.fonts;
+        self.faces[face.0]
+            .get_or_init(|| ShapingFace::new(&fonts.face(face).data, &self.common.language))
     }
 
     /// Shapes `text` (a run of the paragraph starting at byte `base`) and appends
@@ -222,56 +257,74 @@ impl<'f> Shaper<'f> {
     /// are the font's own (EB Garamond's are old-style) unless `lining` or the
     /// word mixes figures and capitals (« A1 », « CD2E », where an old-style 1
     /// reads as an I).
-    fn word(&mut self, face: FaceId, word: &str, lining: bool) -> &[Shaped] {
+    fn word(&self, face: FaceId, word: &str, lining: bool) -> Arc<[Shaped]> {
         let lining = lining
             || (word.chars().any(|c| c.is_ascii_digit()) && word.chars().any(char::is_uppercase));
-        let key = (face, lining, Box::<str>::from(word));
-        if !self.words.contains_key(&key) {
-            let mut buffer = rustybuzz::UnicodeBuffer::new();
-            buffer.push_str(word);
-            buffer.set_direction(rustybuzz::Direction::LeftToRight);
-            buffer.set_script(rustybuzz::script::LATIN);
-            buffer.set_language(self.language.clone());
-            let french = self.language.as_str().starts_with("fr");
-            let out = match ordinal_suffix(word).filter(|_| french) {
-                // An ordinal (« 1er », « XXIe »): its letters as superiors.
-                Some(sup) => {
-                    let tag = |t: &[u8; 4]| rustybuzz::ttf_parser::Tag::from_bytes(t);
-                    // rustybuzz takes an inclusive end for HarfBuzz's exclusive one.
-                    let range = sup.start..=sup.end;
-                    let mut features = vec![rustybuzz::Feature::new(tag(b"sups"), 1, range)];
-                    if lining {
-                        features.push(rustybuzz::Feature::new(tag(b"lnum"), 1, ..));
-                    }
-                    let plan = rustybuzz::ShapePlan::new(
-                        &self.faces[face.0],
-                        rustybuzz::Direction::LeftToRight,
-                        Some(rustybuzz::script::LATIN),
-                        Some(&self.language),
-                        &features,
-                    );
-                    rustybuzz::shape_with_plan(&self.faces[face.0], &plan, buffer)
-                }
-                None => {
-                    let plan = &self.plans[face.0][usize::from(lining)];
-                    rustybuzz::shape_with_plan(&self.faces[face.0], plan, buffer)
-                }
-            };
-            let glyphs = out
-                .glyph_infos()
-                .iter()
-                .zip(out.glyph_positions())
-                .map(|(info, pos)| Shaped {
-                    id: info.glyph_id as u16,
-                    cluster: info.cluster,
-                    x_advance: pos.x_advance,
-                    x_offset: pos.x_offset,
-                    y_offset: pos.y_offset,
-                })
-                .collect();
-            self.words.insert(key.clone(), glyphs);
+        let slot = 2 * face.0 + usize::from(lining);
+        if let Some(known) = self.words()[slot].get(word) {
+            return Arc::clone(known);
         }
-        &self.words[&key]
+        // Shaped without the lock: another thread may shape the same word
+        // meanwhile, to the same glyphs.
+        let glyphs = self.shape_word(face, word, lining);
+        Arc::clone(self.words()[slot].entry(Box::from(word)).or_insert(glyphs))
+    }
+
+    /// The shared words, locked.
+    fn words(&self) -> std::sync::MutexGuard<'_, Vec<Words>> {
+        // A thread that panicked while holding the lock left the map whole:
+        // every insertion is a single call.
+        self.common
+            .words
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Shapes a word with rustybuzz.
+    fn shape_word(&self, face: FaceId, word: &str, lining: bool) -> Arc<[Shaped]> {
+        let shaping = self.shaping_face(face);
+        let language = &self.common.language;
+        let mut buffer = rustybuzz::UnicodeBuffer::new();
+        buffer.push_str(word);
+        buffer.set_direction(rustybuzz::Direction::LeftToRight);
+        buffer.set_script(rustybuzz::script::LATIN);
+        buffer.set_language(language.clone());
+        let french = language.as_str().starts_with("fr");
+        let out = match ordinal_suffix(word).filter(|_| french) {
+            // An ordinal (« 1er », « XXIe »): its letters as superiors.
+            Some(sup) => {
+                let tag = |t: &[u8; 4]| rustybuzz::ttf_parser::Tag::from_bytes(t);
+                // rustybuzz takes an inclusive end for HarfBuzz's exclusive one.
+                let range = sup.start..=sup.end;
+                let mut features = vec![rustybuzz::Feature::new(tag(b"sups"), 1, range)];
+                if lining {
+                    features.push(rustybuzz::Feature::new(tag(b"lnum"), 1, ..));
+                }
+                let plan = rustybuzz::ShapePlan::new(
+                    &shaping.face,
+                    rustybuzz::Direction::LeftToRight,
+                    Some(rustybuzz::script::LATIN),
+                    Some(language),
+                    &features,
+                );
+                rustybuzz::shape_with_plan(&shaping.face, &plan, buffer)
+            }
+            None => {
+                let plan = &shaping.plans[usize::from(lining)];
+                rustybuzz::shape_with_plan(&shaping.face, plan, buffer)
+            }
+        };
+        out.glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(info, pos)| Shaped {
+                id: info.glyph_id as u16,
+                cluster: info.cluster,
+                x_advance: pos.x_advance,
+                x_offset: pos.x_offset,
+                y_offset: pos.y_offset,
+            })
+            .collect()
     }
 
     /// Shapes text without line breaks.
@@ -305,7 +358,7 @@ impl<'f> Shaper<'f> {
                 shaped.extend(glyphs.iter().map(|g| (start + g.cluster as usize, *g)));
             }
             if i < text.len() {
-                let id = self.space_glyph[style.face.0];
+                let id = self.common.space_glyph[style.face.0];
                 shaped.push((
                     i,
                     Shaped {
@@ -319,8 +372,9 @@ impl<'f> Shaper<'f> {
             }
             start = i + 1;
         }
-        let scale = style.size.0 / self.fonts.face(style.face).units_per_em;
-        let space_em = self.fonts.face(style.face).space;
+        let fonts = self.common.fonts;
+        let scale = style.size.0 / fonts.face(style.face).units_per_em;
+        let space_em = fonts.face(style.face).space;
         let first = out.len();
         for &(cluster, g) in &shaped {
             let ch = text[cluster..].chars().next().unwrap_or(' ');
@@ -328,7 +382,7 @@ impl<'f> Shaper<'f> {
                 ' ' => (
                     GlyphKind::Space,
                     space_em * style.size.0,
-                    self.space_glyph[style.face.0],
+                    self.common.space_glyph[style.face.0],
                 ),
                 NBSP => {
                     // Inside guillemets the space is narrower than a word space.
@@ -342,13 +396,13 @@ impl<'f> Shaper<'f> {
                     (
                         GlyphKind::FixedSpace,
                         em * style.size.0,
-                        self.space_glyph[style.face.0],
+                        self.common.space_glyph[style.face.0],
                     )
                 }
                 NARROW_NBSP => (
                     GlyphKind::FixedSpace,
                     NARROW_SPACE_EM * style.size.0,
-                    self.space_glyph[style.face.0],
+                    self.common.space_glyph[style.face.0],
                 ),
                 _ => {
                     if g.id == 0 {
