@@ -185,6 +185,28 @@ type FoundLink = (Rect, String, Option<tags::PendingLink>);
 pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
     let proof = doc.proof.is_some();
     let edition = if proof { Edition::Web } else { edition };
+    let bytes = if edition == Edition::Print {
+        std::thread::scope(|scope| {
+            // The press's profile is read and compressed beside the pages.
+            let profile = scope.spawn(|| pdfx::OutputProfile::prepare(doc));
+            let bytes = draw(doc, edition, date);
+            let profile = profile
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            pdfx::conform(bytes?, doc, profile?)
+        })?
+    } else if proof {
+        draw(doc, edition, date)?
+    } else {
+        without_suspects_flag(draw(doc, edition, date)?)
+    };
+    streams::unambiguous(bytes)
+}
+
+/// Draws the pages of an edition (or of the proof) with krilla and gives
+/// krilla's PDF.
+fn draw(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
+    let proof = doc.proof.is_some();
     let print = edition == Edition::Print;
     // What only the web edition has: tags, links, how each line reads at its end.
     let web = !print && !proof;
@@ -274,15 +296,7 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
         pdf.set_tag_tree(tags.tree(&doc.stories, &doc.title));
     }
     pdf.set_metadata(metadata(doc, date));
-    let bytes = pdf.finish().map_err(|e| writer_error(e, doc, edition))?;
-    let bytes = if print {
-        pdfx::conform(bytes, doc)?
-    } else if web {
-        without_suspects_flag(bytes)
-    } else {
-        bytes
-    };
-    streams::unambiguous(bytes)
+    pdf.finish().map_err(|e| writer_error(e, doc, edition))
 }
 
 /// What a link says it does, for a screen reader, in the language.
