@@ -199,9 +199,8 @@ fn cores() -> usize {
 /// Composes many paragraphs, in order, on every core: they are cut into as
 /// many runs of consecutive paragraphs of about the same length as there are
 /// cores; the first run is composed with `shaper` on this thread, each other
-/// on a thread of its own with a fork of it (they share the words shaped).
-/// The result is the same as
-/// composing them one after the other.
+/// on one of rayon's threads with a fork of it (they share the words shaped).
+/// The result is the same as composing them one after the other.
 pub fn prepare_all(shaper: &mut Shaper, inputs: &[&ParagraphInput]) -> Vec<Prepared> {
     let total: usize = inputs.iter().map(|i| i.length()).sum();
     let threads = cores()
@@ -228,28 +227,21 @@ fn prepare_on(shaper: &mut Shaper, inputs: &[&ParagraphInput], threads: usize) -
     }
     cuts.push(inputs.len());
     let runs: Vec<&[&ParagraphInput]> = cuts.windows(2).map(|w| &inputs[w[0]..w[1]]).collect();
-    std::thread::scope(|scope| {
-        let others: Vec<_> = runs
-            .iter()
-            .skip(1)
-            .map(|run| {
-                let mut fork = shaper.fork();
-                scope.spawn(move || {
-                    run.iter()
-                        .map(|i| Prepared::new(&mut fork, i))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut out: Vec<Prepared> = runs[0].iter().map(|i| Prepared::new(shaper, i)).collect();
-        for handle in others {
-            let done = handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            out.extend(done);
+    // The other runs go to rayon's threads, which krilla and the line cache
+    // use too: no thread (and no memory arena) started for composing alone.
+    let mut others: Vec<Vec<Prepared>> = (1..runs.len()).map(|_| Vec::new()).collect();
+    let mut out: Vec<Prepared> = Vec::new();
+    rayon::in_place_scope(|scope| {
+        for (run, done) in runs[1..].iter().zip(others.iter_mut()) {
+            let mut fork = shaper.fork();
+            scope.spawn(move |_| {
+                *done = run.iter().map(|i| Prepared::new(&mut fork, i)).collect();
+            });
         }
-        out
-    })
+        out = runs[0].iter().map(|i| Prepared::new(shaper, i)).collect();
+    });
+    out.extend(others.into_iter().flatten());
+    out
 }
 
 impl Prepared {
