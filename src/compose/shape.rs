@@ -106,8 +106,6 @@ struct Common<'f> {
     space_glyph: Vec<u16>,
     hyphens: Vec<(u16, f32, char)>,
     language: rustybuzz::Language,
-    /// The issue's language, as the shaper was made for it.
-    issue_language: Language,
     /// Words already shaped, by face and figures (`2 × face + lining`): most
     /// words of an issue come back.
     words: Mutex<Vec<Words>>,
@@ -187,7 +185,6 @@ impl<'f> Shaper<'f> {
                 .collect(),
             hyphens: parsed.iter().map(line_end_hyphen).collect(),
             language: language.code().parse().expect("valid language tag"),
-            issue_language: language,
             words: Mutex::new(vec![HashMap::default(); 2 * parsed.len()]),
         };
         Shaper {
@@ -202,11 +199,6 @@ impl<'f> Shaper<'f> {
             common: Arc::clone(&self.common),
             faces: (0..self.faces.len()).map(|_| OnceCell::new()).collect(),
         }
-    }
-
-    /// The language the shaper was made for.
-    pub fn language(&self) -> Language {
-        self.common.issue_language
     }
 
     /// The line-end hyphen of a face: glyph id, advance in em, and the text it reads as.
