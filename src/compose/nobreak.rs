@@ -47,63 +47,89 @@ const CURRENCIES: &[&str] = &["€", "$", "£", "Euro", "euros", "EUR"];
 
 /// Applies the rules to a paragraph given as runs of text; run boundaries are kept.
 pub fn apply(runs: &mut [String], language: Language) {
-    let chars: Vec<(char, usize)> = runs
-        .iter()
-        .enumerate()
-        .flat_map(|(i, r)| r.chars().map(move |c| (c, i)))
-        .collect();
-    let text: Vec<char> = chars.iter().map(|x| x.0).collect();
+    let text: Vec<char> = runs.iter().flat_map(|r| r.chars()).collect();
     let phone = phone_spaces(&text);
-    let mut out = chars.clone();
-    for (i, &(c, _)) in chars.iter().enumerate() {
-        if c != ' ' {
-            continue;
+    let mut words = Words::default();
+    let fixed: Vec<usize> = (0..text.len())
+        .filter(|&i| text[i] == ' ' && words.stay(&text, i, &phone, language))
+        .collect();
+    if fixed.is_empty() {
+        return;
+    }
+    // The runs that hold a space made fixed are written again.
+    let mut fixed = fixed.into_iter().peekable();
+    let mut first = 0;
+    for run in runs.iter_mut() {
+        let count = run.chars().count();
+        if fixed.peek().is_some_and(|&f| f < first + count) {
+            let mut out = String::with_capacity(run.len() + 2);
+            for (k, c) in run.chars().enumerate() {
+                if fixed.next_if_eq(&(first + k)).is_some() {
+                    out.push(NBSP);
+                } else {
+                    out.push(c);
+                }
+            }
+            *run = out;
         }
-        let before = word_before(&text, i);
-        let after = word_after(&text, i + 1);
-        let keep = phone.contains(&i)
-            || (ends_with_digit(&before) && (UNITS.contains(&after.as_str()) || is_month(&after)))
-            || (is_month(&before) && starts_with_digit(&after))
-            || (MULTIPLIERS.contains(&before.as_str()) && CURRENCIES.contains(&after.as_str()))
-            || (TITLES.contains(&before.as_str())
-                && after.chars().next().is_some_and(char::is_uppercase))
+        first += count;
+    }
+}
+
+/// The words on either side of a space, written into buffers kept from one
+/// space to the next.
+#[derive(Default)]
+struct Words {
+    before: String,
+    after: String,
+}
+
+impl Words {
+    /// Whether the space at `i` of `text` keeps the words on either side of
+    /// it together; `phone` holds the spaces inside telephone numbers, in order.
+    fn stay(&mut self, text: &[char], i: usize, phone: &[usize], language: Language) -> bool {
+        self.before.clear();
+        self.before.extend(word_before(text, i));
+        self.after.clear();
+        self.after.extend(word_after(text, i + 1));
+        let (before, after) = (self.before.as_str(), word_unit(&self.after));
+        phone.binary_search(&i).is_ok()
+            || (ends_with_digit(before) && (UNITS.contains(&after) || is_month(after)))
+            || (is_month(before) && starts_with_digit(after))
+            || (MULTIPLIERS.contains(&before) && CURRENCIES.contains(&after))
+            || (TITLES.contains(&before) && after.chars().next().is_some_and(char::is_uppercase))
             || (language != Language::French
                 && matches!(text.get(i + 1), Some('–' | '—'))
-                && text.get(i + 2) == Some(&' '));
-        if keep {
-            out[i].0 = NBSP;
-        }
-    }
-    for run in runs.iter_mut() {
-        run.clear();
-    }
-    for (c, i) in out {
-        runs[i].push(c);
+                && text.get(i + 2) == Some(&' '))
     }
 }
 
 /// The word that ends just before position `i` (up to the previous space).
-fn word_before(text: &[char], i: usize) -> String {
+fn word_before(text: &[char], i: usize) -> &[char] {
     let start = text[..i]
         .iter()
         .rposition(|c| c.is_whitespace())
         .map_or(0, |p| p + 1);
-    text[start..i].iter().collect::<String>()
+    &text[start..i]
 }
 
-/// The word that starts at `i`, without the punctuation that closes it.
-fn word_after(text: &[char], i: usize) -> String {
+/// The word that starts at `i` (up to the next space).
+fn word_after(text: &[char], i: usize) -> &[char] {
     let end = text[i.min(text.len())..]
         .iter()
         .position(|c| c.is_whitespace())
         .map_or(text.len(), |p| p + i);
-    let word: String = text[i.min(end)..end].iter().collect();
+    &text[i.min(end)..end]
+}
+
+/// A word without the punctuation that closes it.
+fn word_unit(word: &str) -> &str {
     let trimmed = word.trim_end_matches([',', ';', ':', '!', '?', ')', '”', '’', '“', '»']);
     // « km. » at a sentence's end is the unit; « a.m. » keeps its dots.
     if UNITS.contains(&trimmed) || is_month(trimmed) {
-        return trimmed.to_string();
+        return trimmed;
     }
-    trimmed.trim_end_matches('.').to_string()
+    trimmed.trim_end_matches('.')
 }
 
 fn ends_with_digit(word: &str) -> bool {
