@@ -434,6 +434,10 @@ pub fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// Is this word a URL or an e-mail address (never hyphenated, broken only after separators)?
 fn is_url(word: &str) -> bool {
+    // Every kind of address below has one of these; most words have none.
+    if !word.bytes().any(|b| matches!(b, b'@' | b':' | b'.')) {
+        return false;
+    }
     word.contains('@') || word.contains("://") || word.starts_with("www.") || {
         // A domain: letters, a dot, then 2–6 letters at the end (« polemetropolitainartois.fr »).
         let core = word.trim_end_matches(|c: char| !c.is_alphanumeric());
