@@ -211,6 +211,18 @@ mod tests {
     }
 
     #[test]
+    fn run_boundaries_are_kept() {
+        // The fixed space is the first character of the second run; the
+        // third run, with nothing to fix, is left as it is.
+        let mut runs = vec!["a 16".to_string(), " km trail, ".to_string(), "then".into()];
+        apply(&mut runs, Language::English);
+        assert_eq!(runs, ["a 16", "\u{a0}km trail, ", "then"]);
+        let mut plain = vec!["no rule here".to_string()];
+        apply(&mut plain, Language::English);
+        assert_eq!(plain, ["no rule here"]);
+    }
+
+    #[test]
     fn telephone_numbers_names_and_dashes() {
         assert_eq!(
             en("call +33 (0)3 21 08 61 40 now"),
