@@ -161,6 +161,8 @@ pub struct Prepared {
     text: String,
     styles: Vec<Arc<RunStyle>>,
     glyphs: Vec<Glyph>,
+    /// The offsets of the few glyphs drawn off their pen position.
+    offsets: Vec<shape::Offset>,
     items: Items,
     align: Align,
     indent: Pt,
@@ -263,6 +265,7 @@ impl Prepared {
         let length: usize = texts.iter().map(String::len).sum();
         let mut text = String::with_capacity(length);
         let mut glyphs = Vec::new();
+        let mut offsets = Vec::new();
         let mut missing = Vec::new();
         let mut styles = Vec::new();
         for (i, (run, t)) in input.runs.iter().zip(&texts).enumerate() {
@@ -275,6 +278,7 @@ impl Prepared {
                 i as u16,
                 &run.style,
                 &mut glyphs,
+                &mut offsets,
                 &mut missing,
             );
             styles.push(Arc::new(run.style.clone()));
@@ -301,6 +305,7 @@ impl Prepared {
         );
         // A paragraph is kept until the story is placed: no room held for growth.
         glyphs.shrink_to_fit();
+        offsets.shrink_to_fit();
         items.shrink_to_fit();
         if input.label.is_some() {
             // The label's gap is kept: an opening quote after it does not hang.
@@ -310,6 +315,7 @@ impl Prepared {
         }
         let label = input.label.as_ref().map(|l| {
             let mut label_glyphs = Vec::new();
+            let mut label_offsets = Vec::new();
             shaper.shape_run(
                 &l.text,
                 true,
@@ -317,16 +323,21 @@ impl Prepared {
                 0,
                 &l.style,
                 &mut label_glyphs,
+                &mut label_offsets,
                 &mut missing,
             );
             let placed: Vec<PlacedGlyph> = label_glyphs
                 .iter()
-                .map(|g| PlacedGlyph {
-                    id: g.id,
-                    advance: g.advance,
-                    x_offset: g.x_offset,
-                    y_offset: g.y_offset,
-                    range: g.start..g.end,
+                .enumerate()
+                .map(|(k, g)| {
+                    let (x_offset, y_offset) = shape::offset_of(&label_offsets, k);
+                    PlacedGlyph {
+                        id: g.id,
+                        advance: g.advance,
+                        x_offset,
+                        y_offset,
+                        range: g.start..g.end,
+                    }
                 })
                 .collect();
             // Labels end a fixed gap before the text, whatever their width.
@@ -345,6 +356,7 @@ impl Prepared {
             text,
             styles,
             glyphs,
+            offsets,
             items,
             align: input.align,
             indent: input.indent,
@@ -656,11 +668,12 @@ impl Prepared {
                         }
                         _ => g.advance,
                     };
+                    let (x_offset, y_offset) = shape::offset_of(&self.offsets, gi);
                     let pg = PlacedGlyph {
                         id: g.id,
                         advance,
-                        x_offset: g.x_offset,
-                        y_offset: g.y_offset,
+                        x_offset,
+                        y_offset,
                         range: g.start..g.end,
                     };
                     placed.push((g.run, pg, g.start as usize));
@@ -774,6 +787,26 @@ mod tests {
         };
         let mut shaper = Shaper::new(&fonts, Language::French);
         Prepared::new(&mut shaper, &input).lines(width)
+    }
+
+    #[test]
+    fn a_mark_keeps_its_offset_in_the_line() {
+        // A q with a combining acute has no precomposed glyph: the font
+        // places the accent over the q, off its pen position.
+        let set = lines("Le q\u{301} et le reste.", Pt(200.0), 10.0);
+        let offset: Vec<&PlacedGlyph> = set
+            .iter()
+            .flat_map(|l| l.runs.iter().flat_map(|r| r.glyphs.iter()))
+            .filter(|g| g.x_offset != 0.0 || g.y_offset != 0.0)
+            .collect();
+        assert_eq!(
+            offset.len(),
+            1,
+            "one glyph, the accent, is offset: {offset:?}"
+        );
+        // The accent takes no room of its own: the offset is on it, not on
+        // the q or a space.
+        assert_eq!(offset[0].advance, 0.0, "{offset:?}");
     }
 
     /// The widest space of a line, in points, and where the line ends.

@@ -41,14 +41,22 @@ pub struct Glyph {
     pub end: u32,
     /// Horizontal advance, in points.
     pub advance: f32,
-    /// Horizontal offset, in points.
-    pub x_offset: f32,
-    /// Vertical offset, in points (up is positive).
-    pub y_offset: f32,
     /// Index of its run style.
     pub run: u16,
     /// What it is.
     pub kind: GlyphKind,
+}
+
+/// Where a glyph is drawn off its pen position (a mark, a superior): its
+/// index among the paragraph's glyphs, then x and y in points (up is
+/// positive). Few glyphs have one, so they are kept apart from [`Glyph`].
+pub type Offset = (u32, f32, f32);
+
+/// The offset of glyph `index` among `offsets` (in glyph order), or none.
+pub fn offset_of(offsets: &[Offset], index: usize) -> (f32, f32) {
+    offsets
+        .binary_search_by_key(&(index as u32), |o| o.0)
+        .map_or((0.0, 0.0), |k| (offsets[k].1, offsets[k].2))
 }
 
 /// A character the font lacks, found while shaping.
@@ -224,6 +232,7 @@ impl<'f> Shaper<'f> {
         run: u16,
         style: &RunStyle,
         out: &mut Vec<Glyph>,
+        offsets: &mut Vec<Offset>,
         missing: &mut Vec<MissingGlyph>,
     ) {
         let mut seg_start = 0;
@@ -234,13 +243,19 @@ impl<'f> Shaper<'f> {
                     start: (base + seg_start - 1) as u32,
                     end: (base + seg_start) as u32,
                     advance: 0.0,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
                     run,
                     kind: GlyphKind::Break,
                 });
             }
-            self.shape_piece(piece, lining, base + seg_start, run, style, out, missing);
+            self.shape_piece(
+                piece,
+                lining,
+                base + seg_start,
+                run,
+                style,
+                (out, offsets),
+                missing,
+            );
             seg_start += piece.len() + 1;
         }
     }
@@ -328,7 +343,7 @@ impl<'f> Shaper<'f> {
         base: usize,
         run: u16,
         style: &RunStyle,
-        out: &mut Vec<Glyph>,
+        (out, offsets): (&mut Vec<Glyph>, &mut Vec<Offset>),
         missing: &mut Vec<MissingGlyph>,
     ) {
         if text.is_empty() {
@@ -407,13 +422,18 @@ impl<'f> Shaper<'f> {
                     (GlyphKind::Mark, adv, g.id)
                 }
             };
+            if g.x_offset != 0 || g.y_offset != 0 {
+                offsets.push((
+                    out.len() as u32,
+                    g.x_offset as f32 * scale,
+                    g.y_offset as f32 * scale,
+                ));
+            }
             out.push(Glyph {
                 id,
                 start: (base + cluster) as u32,
                 end: 0,
                 advance,
-                x_offset: g.x_offset as f32 * scale,
-                y_offset: g.y_offset as f32 * scale,
                 run,
                 kind,
             });
