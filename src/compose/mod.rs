@@ -109,10 +109,6 @@ pub struct PlacedGlyph {
     pub id: u16,
     /// Advance, in points (spaces carry their justified width).
     pub advance: f32,
-    /// Horizontal offset, in points.
-    pub x_offset: f32,
-    /// Vertical offset, in points (up is positive).
-    pub y_offset: f32,
     /// The glyph's text in its run's `text` (byte offsets; 32 bits: a line
     /// is short, and lines are many).
     pub range: Range<u32>,
@@ -129,10 +125,21 @@ pub struct LineRun {
     pub width: Pt,
     /// The glyphs.
     pub glyphs: Vec<PlacedGlyph>,
+    /// The offsets of the few glyphs drawn off their pen position, by their
+    /// index in `glyphs` (see [`LineRun::offset`]).
+    pub offsets: Vec<shape::Offset>,
     /// The text they show (for copying and searching).
     pub text: String,
     /// Whether this is a list item's label.
     pub label: bool,
+}
+
+impl LineRun {
+    /// Where glyph `index` is drawn off its pen position, in points (x, and
+    /// y up), or (0, 0).
+    pub fn offset(&self, index: usize) -> (f32, f32) {
+        shape::offset_of(&self.offsets, index)
+    }
 }
 
 /// A set line.
@@ -328,16 +335,10 @@ impl Prepared {
             );
             let placed: Vec<PlacedGlyph> = label_glyphs
                 .iter()
-                .enumerate()
-                .map(|(k, g)| {
-                    let (x_offset, y_offset) = shape::offset_of(&label_offsets, k);
-                    PlacedGlyph {
-                        id: g.id,
-                        advance: g.advance,
-                        x_offset,
-                        y_offset,
-                        range: g.start..g.end,
-                    }
+                .map(|g| PlacedGlyph {
+                    id: g.id,
+                    advance: g.advance,
+                    range: g.start..g.end,
                 })
                 .collect();
             // Labels end a fixed gap before the text, whatever their width.
@@ -348,6 +349,7 @@ impl Prepared {
                 x,
                 width,
                 glyphs: placed,
+                offsets: label_offsets,
                 text: l.text.clone(),
                 label: true,
             }
@@ -654,8 +656,8 @@ impl Prepared {
             1.0
         };
 
-        // The glyphs of the line, in order.
-        let mut placed: Vec<(u16, PlacedGlyph, usize)> = Vec::new(); // (run, glyph, text start)
+        // The glyphs of the line, in order: (run, glyph, text start, offset).
+        let mut placed: Vec<(u16, PlacedGlyph, usize, (f32, f32))> = Vec::new();
         for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
             if let (Item::Box { .. } | Item::Glue { .. }, &Source::Glyphs(a, b)) = (item, source) {
                 let (a, b) = (a as usize, b as usize);
@@ -668,15 +670,13 @@ impl Prepared {
                         }
                         _ => g.advance,
                     };
-                    let (x_offset, y_offset) = shape::offset_of(&self.offsets, gi);
                     let pg = PlacedGlyph {
                         id: g.id,
                         advance,
-                        x_offset,
-                        y_offset,
                         range: g.start..g.end,
                     };
-                    placed.push((g.run, pg, g.start as usize));
+                    let offset = shape::offset_of(&self.offsets, gi);
+                    placed.push((g.run, pg, g.start as usize, offset));
                 }
             }
         }
@@ -702,10 +702,16 @@ impl Prepared {
                 .unwrap_or(text_start);
             let mut glyphs: Vec<PlacedGlyph> = placed[i..j]
                 .iter()
-                .map(|(_, g, _)| PlacedGlyph {
+                .map(|(_, g, _, _)| PlacedGlyph {
                     range: g.range.start - text_start as u32..g.range.end - text_start as u32,
                     ..g.clone()
                 })
+                .collect();
+            let offsets: Vec<shape::Offset> = placed[i..j]
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.3 != (0.0, 0.0))
+                .map(|(k, p)| (k as u32, p.3 .0, p.3 .1))
                 .collect();
             let mut text = self.text[text_start..text_end].to_string();
             if let (true, Some(k)) = (j == placed.len(), hyphen) {
@@ -713,13 +719,7 @@ impl Prepared {
                 let (id, advance, reads) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
                 let range = text.len() as u32..(text.len() + reads.len_utf8()) as u32;
                 text.push(reads);
-                glyphs.push(PlacedGlyph {
-                    id,
-                    advance,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
-                    range,
-                });
+                glyphs.push(PlacedGlyph { id, advance, range });
             }
             let width: f32 = glyphs.iter().map(|g| g.advance).sum();
             runs.push(LineRun {
@@ -727,6 +727,7 @@ impl Prepared {
                 x: Pt(x),
                 width: Pt(width),
                 glyphs,
+                offsets,
                 text,
                 label: false,
             });
@@ -796,8 +797,10 @@ mod tests {
         let set = lines("Le q\u{301} et le reste.", Pt(200.0), 10.0);
         let offset: Vec<&PlacedGlyph> = set
             .iter()
-            .flat_map(|l| l.runs.iter().flat_map(|r| r.glyphs.iter()))
-            .filter(|g| g.x_offset != 0.0 || g.y_offset != 0.0)
+            .flat_map(|l| l.runs.iter())
+            .flat_map(|r| (0..r.glyphs.len()).map(move |k| (r, k)))
+            .filter(|&(r, k)| r.offset(k) != (0.0, 0.0))
+            .map(|(r, k)| &r.glyphs[k])
             .collect();
         assert_eq!(
             offset.len(),

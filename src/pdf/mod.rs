@@ -719,12 +719,14 @@ fn draw_run(
     let glyphs: Vec<KrillaGlyph> = run
         .glyphs
         .iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(k, g)| {
+            let (x_offset, y_offset) = run.offset(k);
             KrillaGlyph::new(
                 GlyphId::new(u32::from(g.id)),
                 g.advance / size,
-                g.x_offset / size,
-                g.y_offset / size,
+                x_offset / size,
+                y_offset / size,
                 0.0,
                 g.range.start as usize..g.range.end as usize,
                 None,

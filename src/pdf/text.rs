@@ -188,8 +188,6 @@ pub fn with_end(runs: &[LineRun], end: LineEnd, space: Option<u16>) -> Vec<LineR
                 last.glyphs.push(PlacedGlyph {
                     id,
                     advance: 0.0,
-                    x_offset: 0.0,
-                    y_offset: 0.0,
                     range: at as u32..at as u32 + 1,
                 });
             }
