@@ -145,7 +145,22 @@ fn compose(inputs: Inputs, issue_file: &Path, proof: bool) -> Result<pages::Docu
         proof,
     )?;
     doc.findings.splice(0..0, inputs.warnings);
+    release_freed_memory();
     Ok(doc)
+}
+
+/// Gives back to the system the memory the layout has freed (the
+/// paragraphs' glyphs and items, the lines it tried): glibc keeps freed
+/// pages in the arena of the thread that used them, where the PDF writer's
+/// threads cannot reuse them. On the ×50 letter the peak falls from 49 to
+/// 41 MiB, for no time that can be told from the noise.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointer and may be called from any thread
+    // at any time; it only returns free pages of glibc's arenas to the kernel.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Lays out an issue without writing anything (what layout found is in the document).
