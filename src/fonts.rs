@@ -24,6 +24,10 @@ pub struct Face {
     pub cap_height: f32,
     /// Advance of the space, in em.
     pub space: f32,
+    /// Glyph id of the space.
+    pub space_glyph: u16,
+    /// The line-end hyphen: glyph id, advance in em, and the text it reads as.
+    pub hyphen: (u16, f32, char),
     /// Whether its licence flags allow embedding it in a PDF.
     pub embeddable: bool,
 }
@@ -153,6 +157,8 @@ impl Face {
             .glyph_index(' ')
             .and_then(|g| parsed.glyph_hor_advance(g))
             .map_or(0.25, |a| f32::from(a) / upem);
+        let space_glyph = parsed.glyph_index(' ').map_or(0, |g| g.0);
+        let hyphen = line_end_hyphen(&parsed);
         let ascender = f32::from(parsed.ascender()) / upem;
         let cap_height = parsed
             .capital_height()
@@ -168,9 +174,26 @@ impl Face {
             units_per_em: upem,
             cap_height,
             space,
+            space_glyph,
+            hyphen,
             embeddable,
         })
     }
+}
+
+/// The line-end hyphen of a face: glyph id, advance in em, and the text it
+/// reads as. A face with a glyph of its own for U+2010 draws line-end hyphens
+/// with it, so that it can read as a soft hyphen (the word stays whole when
+/// copied) while the hyphen of « Béthune-Bruay » reads as itself; otherwise
+/// the hyphen reads as a hyphen.
+fn line_end_hyphen(face: &ttf_parser::Face) -> (u16, f32, char) {
+    let minus = face.glyph_index('-').unwrap_or_default();
+    let (g, text) = match face.glyph_index('\u{2010}') {
+        Some(g) if g != minus => (g, '\u{AD}'),
+        _ => (minus, '-'),
+    };
+    let adv = face.glyph_hor_advance(g).unwrap_or(0);
+    (g.0, f32::from(adv) / f32::from(face.units_per_em()), text)
 }
 
 /// The vendored EB Garamond as the family `serif`, for unit tests.

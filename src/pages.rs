@@ -525,21 +525,20 @@ fn build_stories<'l>(
             &mut found,
         )
         .map_err(|e| e.in_file(issue_file))?;
-        parsed_stories.push((si, parsed, found));
+        parsed_stories.push((si, chain.balance, parsed, found));
     }
     // The paragraphs of every story, composed together on every core.
     let composed = {
         let inputs: Vec<_> = parsed_stories
             .iter()
-            .flat_map(|(_, parsed, _)| parsed.inputs())
+            .flat_map(|(_, _, parsed, _)| parsed.inputs())
             .collect();
         crate::compose::prepare_all(shaper, &inputs)
     };
     let mut composed = composed.into_iter();
     let mut out = Vec::with_capacity(parsed_stories.len());
-    for (si, parsed, mut found) in parsed_stories {
-        let count = parsed.inputs().len();
-        let story = parsed.finish(composed.by_ref().take(count), styles, &mut found);
+    for (si, balance, parsed, mut found) in parsed_stories {
+        let story = parsed.finish(&mut composed, styles, &mut found);
         for f in &mut found {
             f.message = format!("{}: {}", issue_file.display(), f.message);
         }
@@ -550,7 +549,7 @@ fn build_stories<'l>(
             name: s.name.clone(),
             story,
             frames: ChainFrames::of(layout, &s.name),
-            balance: layout.chains[&s.name].balance,
+            balance,
         });
     }
     Ok(out)

@@ -2,7 +2,7 @@
 //! the chain, its runs their faces and colours, and is composed.
 
 use crate::compose::shape::Shaper;
-use crate::compose::{self, ParagraphInput, Prepared, RunStyle, StyledRun};
+use crate::compose::{ParagraphInput, Prepared, RunStyle, StyledRun};
 use crate::error::{Error, Problem, Result};
 use crate::flow::{Block, Content, RowStyle, Table};
 use crate::fonts::FontSet;
@@ -194,23 +194,6 @@ pub const MAX_PARAGRAPH_CHARS: usize = 20_000;
 /// Loads an image named in a story (path, Markdown line) and gives its id and height/width ratio.
 pub type ImageLoader<'a> = dyn FnMut(&str, usize) -> Result<(ImageId, f32)> + 'a;
 
-/// Parses a story's Markdown and composes its blocks with the chain's styles.
-pub fn build(
-    story: &str,
-    source: &str,
-    elements: &ElementStyles,
-    styles: &Styles,
-    shaper: &mut Shaper,
-    load_image: &mut ImageLoader,
-    findings: &mut Vec<Finding>,
-) -> Result<Story> {
-    let parsed = parse(
-        story, source, elements, styles, shaper, load_image, findings,
-    )?;
-    let composed = compose::prepare_all(shaper, &parsed.inputs());
-    Ok(parsed.finish(composed, styles, findings))
-}
-
 /// A story parsed, its blocks done but for the paragraphs' composition:
 /// the paragraphs of several stories are composed together, on every core.
 pub struct Parsed<'s> {
@@ -353,16 +336,15 @@ impl<'s> Parsed<'s> {
             .collect()
     }
 
-    /// The story, its paragraphs composed: `composed` holds them in the
-    /// order of [`Parsed::inputs`].
+    /// The story, its paragraphs composed: it takes them from `composed`,
+    /// one for each of [`Parsed::inputs`], in their order.
     pub fn finish(
         self,
-        composed: impl IntoIterator<Item = Prepared>,
+        composed: &mut impl Iterator<Item = Prepared>,
         styles: &Styles,
         findings: &mut Vec<Finding>,
     ) -> Story {
         let Parsed { story, pending } = self;
-        let mut composed = composed.into_iter();
         let mut out = Story {
             blocks: Vec::with_capacity(pending.len()),
             info: Vec::with_capacity(pending.len()),

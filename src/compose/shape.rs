@@ -111,8 +111,6 @@ pub struct Shaper<'f> {
 /// What a shaper and its forks share.
 struct Common<'f> {
     fonts: &'f FontSet,
-    space_glyph: Vec<u16>,
-    hyphens: Vec<(u16, f32, char)>,
     language: rustybuzz::Language,
     /// Words already shaped, by face and figures (`2 × face + lining`): most
     /// words of an issue come back.
@@ -137,21 +135,6 @@ struct Shaped {
     x_advance: i32,
     x_offset: i32,
     y_offset: i32,
-}
-
-/// The line-end hyphen of a face: glyph id, advance in em, and the text it
-/// reads as. A face with a glyph of its own for U+2010 draws line-end hyphens
-/// with it, so that it can read as a soft hyphen (the word stays whole when
-/// copied) while the hyphen of « Béthune-Bruay » reads as itself; otherwise
-/// the hyphen reads as a hyphen.
-fn line_end_hyphen(face: &ttf_parser::Face) -> (u16, f32, char) {
-    let minus = face.glyph_index('-').unwrap_or_default();
-    let (g, text) = match face.glyph_index('\u{2010}') {
-        Some(g) if g != minus => (g, '\u{AD}'),
-        _ => (minus, '-'),
-    };
-    let adv = face.glyph_hor_advance(g).unwrap_or(0);
-    (g.0, f32::from(adv) / f32::from(face.units_per_em()), text)
 }
 
 impl<'f> ShapingFace<'f> {
@@ -180,23 +163,14 @@ impl<'f> ShapingFace<'f> {
 impl<'f> Shaper<'f> {
     /// A shaper for the faces of a set, in a language.
     pub fn new(fonts: &'f FontSet, language: Language) -> Shaper<'f> {
-        let parsed: Vec<ttf_parser::Face> = fonts
-            .faces()
-            .iter()
-            .map(|f| ttf_parser::Face::parse(&f.data, 0).expect("font parsed at load time"))
-            .collect();
+        let count = fonts.faces().len();
         let common = Common {
             fonts,
-            space_glyph: parsed
-                .iter()
-                .map(|f| f.glyph_index(' ').map_or(0, |g| g.0))
-                .collect(),
-            hyphens: parsed.iter().map(line_end_hyphen).collect(),
             language: language.code().parse().expect("valid language tag"),
-            words: Mutex::new(vec![HashMap::default(); 2 * parsed.len()]),
+            words: Mutex::new(vec![HashMap::default(); 2 * count]),
         };
         Shaper {
-            faces: (0..parsed.len()).map(|_| OnceCell::new()).collect(),
+            faces: (0..count).map(|_| OnceCell::new()).collect(),
             common: Arc::new(common),
         }
     }
@@ -211,7 +185,7 @@ impl<'f> Shaper<'f> {
 
     /// The line-end hyphen of a face: glyph id, advance in em, and the text it reads as.
     pub fn hyphen(&self, face: FaceId) -> (u16, f32, char) {
-        self.common.hyphens[face.0]
+        self.common.fonts.face(face).hyphen
     }
 
     /// A face ready for rustybuzz, prepared on first use.
@@ -349,6 +323,7 @@ impl<'f> Shaper<'f> {
         if text.is_empty() {
             return;
         }
+        let face = self.common.fonts.face(style.face);
         // Words are shaped one at a time (and remembered); a space between
         // them is the face's space glyph, its width set later.
         let mut shaped: Vec<(usize, Shaped)> = Vec::with_capacity(text.len());
@@ -365,7 +340,7 @@ impl<'f> Shaper<'f> {
                 shaped.extend(glyphs.iter().map(|g| (start + g.cluster as usize, *g)));
             }
             if i < text.len() {
-                let id = self.common.space_glyph[style.face.0];
+                let id = face.space_glyph;
                 shaped.push((
                     i,
                     Shaped {
@@ -379,18 +354,13 @@ impl<'f> Shaper<'f> {
             }
             start = i + 1;
         }
-        let fonts = self.common.fonts;
-        let scale = style.size.0 / fonts.face(style.face).units_per_em;
-        let space_em = fonts.face(style.face).space;
+        let scale = style.size.0 / face.units_per_em;
+        let space_em = face.space;
         let first = out.len();
         for &(cluster, g) in &shaped {
             let ch = text[cluster..].chars().next().unwrap_or(' ');
             let (kind, advance, id) = match ch {
-                ' ' => (
-                    GlyphKind::Space,
-                    space_em * style.size.0,
-                    self.common.space_glyph[style.face.0],
-                ),
+                ' ' => (GlyphKind::Space, space_em * style.size.0, face.space_glyph),
                 NBSP => {
                     // Inside guillemets the space is narrower than a word space.
                     let after_open = text[..cluster].ends_with('«');
@@ -400,16 +370,12 @@ impl<'f> Shaper<'f> {
                     } else {
                         space_em
                     };
-                    (
-                        GlyphKind::FixedSpace,
-                        em * style.size.0,
-                        self.common.space_glyph[style.face.0],
-                    )
+                    (GlyphKind::FixedSpace, em * style.size.0, face.space_glyph)
                 }
                 NARROW_NBSP => (
                     GlyphKind::FixedSpace,
                     NARROW_SPACE_EM * style.size.0,
-                    self.common.space_glyph[style.face.0],
+                    face.space_glyph,
                 ),
                 _ => {
                     if g.id == 0 {

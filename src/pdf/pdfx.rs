@@ -19,8 +19,6 @@ pub const PDFX_VERSION: &str = "PDF/X-4";
 pub struct OutputProfile {
     /// The profile, zlib-compressed.
     deflated: Vec<u8>,
-    /// Its size before compression.
-    size: usize,
 }
 
 impl OutputProfile {
@@ -33,7 +31,6 @@ impl OutputProfile {
         )?;
         Ok(OutputProfile {
             deflated: deflate(&profile, flate2::Compression::fast()),
-            size: profile.len(),
         })
     }
 }
@@ -57,7 +54,7 @@ pub fn conform(bytes: Vec<u8>, doc: &Document, profile: OutputProfile) -> Result
     let mut dict = Dictionary::new();
     dict.set("N", 4);
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    let profile_size = profile.size;
+    let profile_size = profile.deflated.len();
     let profile_id = pdf.add_object(Stream::new(dict, profile.deflated));
     let text = |s: &str| Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
     let mut intent = Dictionary::new();
