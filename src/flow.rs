@@ -185,6 +185,8 @@ pub struct LineCache<'b> {
     blocks: &'b [Block],
     lines: HashMap<(usize, LineSet), Vec<Line>>,
     tables: HashMap<(usize, u32), Rc<SetTable>>,
+    /// Whether the lines a slot will ask for are set beforehand, on every core.
+    ahead: bool,
 }
 
 impl<'b> LineCache<'b> {
@@ -194,35 +196,80 @@ impl<'b> LineCache<'b> {
             blocks,
             lines: HashMap::new(),
             tables: HashMap::new(),
+            ahead: true,
         }
     }
 
-    /// Sets beforehand, on every core, the lines of each paragraph of the
-    /// story from its start at `width`: what pouring asks for first in a
-    /// chain whose frames share that width. The lines are the ones pouring
-    /// would set; it then finds them here.
-    pub fn prefill(&mut self, width: Pt) {
-        use rayon::prelude::*;
-        let set = LineSet {
+    /// A cache that sets each block's lines only when pouring asks for them.
+    #[cfg(test)]
+    fn on_demand(blocks: &'b [Block]) -> LineCache<'b> {
+        LineCache {
+            ahead: false,
+            ..LineCache::new(blocks)
+        }
+    }
+
+    /// Sets beforehand, on every core, the lines a slot `width` wide and
+    /// `height` high will most likely ask for from `pos`: the block there,
+    /// from where it stands, and those after it, as many as their length
+    /// says will fill the slot (one more after a heading, for the text it
+    /// keeps with). Pouring finds them here, and sets itself any it needs
+    /// past them; they are the lines it would set.
+    fn set_ahead(&mut self, pos: Position, width: Pt, height: Pt) {
+        if !self.ahead {
+            return;
+        }
+        let in_text = self
+            .blocks
+            .get(pos.block)
+            .is_some_and(|b| matches!(b.content, Content::Text(_)));
+        let pos = if in_text {
+            self.at_width(pos, width)
+        } else {
+            pos
+        };
+        let next = LineSet {
             from_item: 0,
             width: width.0.to_bits(),
             unhyphenated: None,
         };
+        let mut todo: Vec<(usize, LineSet)> = Vec::new();
+        let mut room = height;
+        let (mut block, mut set, mut line) = (pos.block, pos.set, pos.line);
+        let mut keep = false;
+        while let Some(b) = self.blocks.get(block) {
+            if room <= Pt::ZERO && !keep {
+                break;
+            }
+            let h = match &b.content {
+                Content::Text(p) => {
+                    let lines = match self.lines.get(&(block, set)) {
+                        Some(lines) => lines.len().saturating_sub(line),
+                        None => {
+                            todo.push((block, set));
+                            p.estimated_lines(set.from_item, width)
+                        }
+                    };
+                    b.leading * lines as f32
+                }
+                Content::Image { aspect } => width * *aspect,
+                Content::Table(_) => break,
+            };
+            room = room - h - b.space_before;
+            keep = b.keep_with_next;
+            (block, set, line) = (block + 1, next, 0);
+        }
+        if todo.len() < 2 {
+            // One block is set as soon when pouring asks for it.
+            return;
+        }
+        use rayon::prelude::*;
         let blocks = self.blocks;
-        let todo: Vec<(usize, &Prepared)> = blocks
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| match &b.content {
-                Content::Text(p) if !self.lines.contains_key(&(i, set)) => Some((i, &**p)),
-                _ => None,
-            })
-            .collect();
-        let set_lines: Vec<(usize, Vec<Line>)> = todo
+        let set: Vec<((usize, LineSet), Vec<Line>)> = todo
             .into_par_iter()
-            .map(|(i, p)| (i, p.lines_from(0, width, None)))
+            .map(|(i, set)| ((i, set), lines_of(&blocks[i], set)))
             .collect();
-        self.lines
-            .extend(set_lines.into_iter().map(|(i, lines)| ((i, set), lines)));
+        self.lines.extend(set);
     }
 
     /// The table of `block` set at `width`, if the block is a table.
@@ -242,14 +289,7 @@ impl<'b> LineCache<'b> {
         let blocks = self.blocks;
         self.lines
             .entry((block, set))
-            .or_insert_with(|| match &blocks[block].content {
-                Content::Text(p) => p.lines_from(
-                    set.from_item,
-                    Pt(f32::from_bits(set.width)),
-                    set.unhyphenated,
-                ),
-                Content::Image { .. } | Content::Table(_) => Vec::new(),
-            })
+            .or_insert_with(|| lines_of(&blocks[block], set))
     }
 
     /// The position `pos`, with its lines set at `width`: a paragraph that
@@ -272,6 +312,18 @@ impl<'b> LineCache<'b> {
                 unhyphenated: None,
             },
         }
+    }
+}
+
+/// The lines of a block in the set `set` (none for an image or a table).
+fn lines_of(block: &Block, set: LineSet) -> Vec<Line> {
+    match &block.content {
+        Content::Text(p) => p.lines_from(
+            set.from_item,
+            Pt(f32::from_bits(set.width)),
+            set.unhyphenated,
+        ),
+        Content::Image { .. } | Content::Table(_) => Vec::new(),
     }
 }
 
@@ -308,6 +360,7 @@ pub fn pour(
         let mut y = s.area.y; // bottom of the last line box
         let mut prev_after: Option<Pt> = None; // None: nothing placed yet in this slot
         let width = s.area.w;
+        cache.set_ahead(pos, width, bottom - s.area.y);
         while pos.block < blocks.len() {
             let b = &blocks[pos.block];
             let gap = prev_after.map_or(Pt::ZERO, |a| gap_between(blocks, pos.block, a));
@@ -803,17 +856,33 @@ mod tests {
                 })
                 .collect::<Vec<_>>()
         };
-        for balance in [false, true] {
-            let on_demand = pour_into(&blocks, &slots(12, 6.0), balance);
+        // Frames of two widths: a paragraph that goes on in a narrower frame
+        // is set ahead from where it stopped.
+        let mut mixed = slots(12, 6.0);
+        for s in mixed.iter_mut().skip(1).step_by(3) {
+            s.area.w = Pt(120.0);
+        }
+        for (slots, balance) in [
+            (slots(12, 6.0), false),
+            (slots(12, 6.0), true),
+            (mixed, true),
+        ] {
+            let on_demand = pour_story(&mut LineCache::on_demand(&blocks), &slots, balance);
             let mut cache = LineCache::new(&blocks);
-            cache.prefill(Pt(160.0));
-            // Another width than the frames': lines pouring never asks for.
-            cache.prefill(Pt(90.0));
-            let beforehand = pour_story(&mut cache, &slots(12, 6.0), balance);
+            let beforehand = pour_story(&mut cache, &slots, balance);
             assert!(!what(&on_demand).is_empty());
             assert_eq!(what(&beforehand), what(&on_demand));
             assert_eq!(beforehand.end, on_demand.end);
         }
+        // A frame six lines high is expected to take the first blocks: they
+        // are set before pouring asks for any.
+        let mut ahead = LineCache::new(&blocks);
+        ahead.set_ahead(Position::default(), Pt(160.0), Pt(72.0));
+        assert!(
+            ahead.lines.len() >= 2,
+            "{} blocks set ahead",
+            ahead.lines.len()
+        );
     }
 
     #[test]

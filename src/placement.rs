@@ -87,12 +87,6 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         .collect();
     let (min, max, _) = layout.pages.bounds();
     let (min, max) = (min.max(1) as usize, max.clamp(1, MAX_PAGES) as usize);
-    let masters = estimate_masters(layout, max);
-    for (s, cache) in stories.iter().zip(caches.iter_mut()) {
-        if let Some(width) = usual_width(&s.frames.slots(&masters)) {
-            cache.prefill(width);
-        }
-    }
     let pour_at = |caches: &mut Vec<LineCache>, count: usize| {
         let masters = sequence::masters(layout, count);
         let slots: Vec<Vec<Slot>> = stories.iter().map(|s| s.frames.slots(&masters)).collect();
@@ -186,15 +180,6 @@ fn estimate_masters(layout: &Layout, count: usize) -> Vec<&str> {
             }
         })
         .collect()
-}
-
-/// The frames to look at for a chain's usual width: enough for a chain
-/// whose first pages differ from the rest.
-const USUAL_WIDTH_SLOTS: usize = 16;
-
-/// The width most of a chain's first frames have.
-fn usual_width(slots: &[Slot]) -> Option<Pt> {
-    most_common(slots.iter().take(USUAL_WIDTH_SLOTS).map(|s| s.area.w))
 }
 
 /// The length that comes most often (the last of those that tie), if any.

@@ -273,6 +273,9 @@ pub fn break_lines(
     }];
     let mut active: Vec<usize> = vec![0];
     let last = items.len().checked_sub(1)?;
+    // Best candidate per fitness class and key: (class, key, demerits, node,
+    // ratio), for the break being looked at (one buffer for them all).
+    let mut best: Vec<(u8, u32, f32, usize, f32)> = Vec::with_capacity(8);
 
     for (i, item) in items.iter().enumerate() {
         let (cost, flagged, break_width) = match *item {
@@ -288,8 +291,7 @@ pub fn break_lines(
         };
         let forced = cost <= -INFINITE_PENALTY;
         let splits_word = splits_word(items, i);
-        // Best candidate per fitness class and key: (class, key, demerits, node, ratio).
-        let mut best: Vec<(u8, u32, f32, usize, f32)> = Vec::with_capacity(4);
+        best.clear();
         let run_after = |n: &Node| if flagged { n.hyphen_run + 1 } else { 0 };
         let mut overfull_fallback: Option<(f32, usize, f32)> = None;
         let mut k = 0;

@@ -382,6 +382,21 @@ impl Prepared {
         self.lines_from(0, width, None)
     }
 
+    /// About how many lines it makes from item `first` at `width`: its
+    /// natural width over the measure, rounded up (what a frame will hold,
+    /// guessed before breaking it).
+    pub fn estimated_lines(&self, first: usize, width: Pt) -> usize {
+        let measure = (width - self.indent).0.max(1.0);
+        let natural: f32 = self.items.items[first.min(self.items.items.len())..]
+            .iter()
+            .map(|item| match *item {
+                Item::Box { width, .. } | Item::Glue { width, .. } => width,
+                Item::Penalty { .. } => 0.0,
+            })
+            .sum();
+        (natural / measure).ceil().max(1.0) as usize
+    }
+
     /// The natural width of its widest word, its indent included: of the ink
     /// between two places a line may end without an added hyphen (spaces,
     /// a compound's own hyphen), hyphenation points aside.

@@ -92,12 +92,18 @@ impl Words {
         self.before.extend(word_before(text, i));
         self.after.clear();
         self.after.extend(word_after(text, i + 1));
-        let (before, after) = (self.before.as_str(), word_unit(&self.after));
+        // The cheap tests come first; the word after is cut to its unit
+        // (closing punctuation trimmed) only where a rule compares it whole:
+        // trimming its end never changes its first character's kind.
+        let (before, after) = (self.before.as_str(), self.after.as_str());
         phone.binary_search(&i).is_ok()
-            || (ends_with_digit(before) && (UNITS.contains(&after) || is_month(after)))
-            || (is_month(before) && starts_with_digit(after))
-            || (MULTIPLIERS.contains(&before) && CURRENCIES.contains(&after))
-            || (TITLES.contains(&before) && after.chars().next().is_some_and(char::is_uppercase))
+            || (ends_with_digit(before) && {
+                let unit = word_unit(after);
+                UNITS.contains(&unit) || is_month(unit)
+            })
+            || (starts_with_digit(after) && is_month(before))
+            || (MULTIPLIERS.contains(&before) && CURRENCIES.contains(&word_unit(after)))
+            || (after.chars().next().is_some_and(char::is_uppercase) && TITLES.contains(&before))
             || (language != Language::French
                 && matches!(text.get(i + 1), Some('–' | '—'))
                 && text.get(i + 2) == Some(&' '))
