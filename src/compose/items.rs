@@ -203,6 +203,8 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
     let in_url = |offset: usize| urls.iter().any(|r| r.contains(&offset));
     let glyph_at = |offset: usize| glyphs.partition_point(|g| (g.start as usize) < offset);
     let mut prev = 0usize;
+    // A word's break points, in one buffer for all of them.
+    let mut points: Vec<(usize, f32, bool)> = Vec::new();
     for (pos, opportunity) in linebreaks(text) {
         // Inside an address, the address's own rules say where it breaks.
         if opportunity != BreakOpportunity::Mandatory
@@ -231,6 +233,7 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
                 .get(content_end)
                 .map_or(pos, |g| (g.start as usize).min(pos))];
         word_items(
+            &mut points,
             in_url(seg_start),
             text,
             glyphs,
@@ -242,11 +245,16 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
             &mut out,
         );
 
-        let spaces: Vec<usize> = (content_end..g1)
-            .filter(|&k| glyphs[k].kind == GlyphKind::Space)
-            .collect();
+        // The segment's spaces: where the first is, and their width.
+        let (mut first_space, mut width) = (None, 0.0f32);
+        for k in content_end..g1 {
+            if glyphs[k].kind == GlyphKind::Space {
+                first_space.get_or_insert(k);
+                width += glyphs[k].advance;
+            }
+        }
         let forced = (content_end..g1).any(|k| glyphs[k].kind == GlyphKind::Break);
-        if let (Some(&first), false) = (spaces.first(), forced) {
+        if let (Some(first), false) = (first_space, forced) {
             let next_word = text.get(pos..).unwrap_or("");
             if content_end > g0 && keeps_next_word(content) {
                 // « à » or « 7 » at a line end: breaking here costs extra.
@@ -266,7 +274,6 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
                     out.penalty(FUNCTION_WORD_BREAK_PENALTY, false);
                 }
             }
-            let width: f32 = spaces.iter().map(|&k| glyphs[k].advance).sum();
             let (stretch, shrink) = if opts.justify {
                 (width * SPACE_STRETCH, width * SPACE_SHRINK)
             } else {
@@ -449,9 +456,12 @@ fn is_url(word: &str) -> bool {
     }
 }
 
-/// The boxes and hyphenation penalties of one word (glyphs `g0..g1`, text `content` at `base`).
+/// The boxes and hyphenation penalties of one word (glyphs `g0..g1`, text
+/// `content` at `base`); its break points are found in `points`, a buffer
+/// kept from word to word.
 #[allow(clippy::too_many_arguments)]
 fn word_items(
+    points: &mut Vec<(usize, f32, bool)>,
     url: bool,
     text: &str,
     glyphs: &[Glyph],
@@ -465,16 +475,17 @@ fn word_items(
     if g0 >= g1 {
         return;
     }
-    let mut points: Vec<(usize, f32, bool)> = Vec::new(); // (byte offset, cost, adds a hyphen)
+    // (byte offset, cost, adds a hyphen)
+    points.clear();
     if url {
-        address_points(content, base, &mut points);
+        address_points(content, base, points);
     } else if opts.hyphenate {
         let context = WordContext::of(text, base, content);
-        hyphenation_points(content, base, opts.language, context, &mut points);
+        hyphenation_points(content, base, opts.language, context, points);
     }
-    forced_points(content, base, url, &mut points);
+    forced_points(content, base, url, points);
     let mut start = g0;
-    for (offset, cost, hyphen) in points {
+    for &(offset, cost, hyphen) in points.iter() {
         // Only at a cluster boundary: never inside a ligature.
         let k = glyphs[start..g1].partition_point(|g| (g.start as usize) < offset) + start;
         if k <= start

@@ -672,7 +672,20 @@ impl Prepared {
         };
 
         // The glyphs of the line, in order: (run, glyph, text start, offset).
-        let mut placed: Vec<(u16, PlacedGlyph, usize, (f32, f32))> = Vec::new();
+        let glyph_span = |s: &Source| match *s {
+            Source::Glyphs(a, b) => Some((a, b)),
+            _ => None,
+        };
+        let sources = &self.items.sources[from..to];
+        let first_last = (
+            sources.iter().find_map(glyph_span),
+            sources.iter().rev().find_map(glyph_span),
+        );
+        let count = match first_last {
+            (Some((a, _)), Some((_, b))) => b.saturating_sub(a) as usize,
+            _ => 0,
+        };
+        let mut placed: Vec<(u16, PlacedGlyph, usize, (f32, f32))> = Vec::with_capacity(count);
         for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
             if let (Item::Box { .. } | Item::Glue { .. }, &Source::Glyphs(a, b)) = (item, source) {
                 let (a, b) = (a as usize, b as usize);
@@ -728,7 +741,9 @@ impl Prepared {
                 .filter(|(_, p)| p.3 != (0.0, 0.0))
                 .map(|(k, p)| (k as u32, p.3 .0, p.3 .1))
                 .collect();
-            let mut text = self.text[text_start..text_end].to_string();
+            // Room for the hyphen a line may end with.
+            let mut text = String::with_capacity(text_end - text_start + 4);
+            text.push_str(&self.text[text_start..text_end]);
             if let (true, Some(k)) = (j == placed.len(), hyphen) {
                 // The hyphen takes the look of the glyph before it: the line's last.
                 let (id, advance, reads) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
