@@ -247,10 +247,10 @@ pub fn build(text: &str, glyphs: &[Glyph], opts: &ItemOptions) -> Items {
 
         // The segment's spaces: where the first is, and their width.
         let (mut first_space, mut width) = (None, 0.0f32);
-        for k in content_end..g1 {
-            if glyphs[k].kind == GlyphKind::Space {
+        for (k, g) in glyphs.iter().enumerate().take(g1).skip(content_end) {
+            if g.kind == GlyphKind::Space {
                 first_space.get_or_insert(k);
-                width += glyphs[k].advance;
+                width += g.advance;
             }
         }
         let forced = (content_end..g1).any(|k| glyphs[k].kind == GlyphKind::Break);
