@@ -6,6 +6,7 @@
 //! run fail, naming the story and the first words missing.
 
 use crate::flow::Placed;
+use crate::model::issue::Story;
 use crate::placement::PlacedStory;
 use crate::report::Finding;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -37,17 +38,47 @@ fn expected_text(source: &str) -> String {
     text
 }
 
-/// Gives each letter and digit of a text, lower-cased, with its byte offset.
-fn push_letters(text: &str, mut push: impl FnMut(char, usize)) {
-    for (i, c) in text.char_indices() {
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                push(c.to_ascii_lowercase(), i);
+/// The letters and digits of a text, lower-cased, each with its byte offset.
+fn letters(text: &str) -> Letters<'_> {
+    Letters {
+        chars: text.char_indices(),
+        folded: None,
+    }
+}
+
+/// Case folding through the capitals (ß and SS, ﬁ and FI are one).
+type Folded = std::iter::FlatMap<
+    std::char::ToUppercase,
+    std::char::ToLowercase,
+    fn(char) -> std::char::ToLowercase,
+>;
+
+/// The letters and digits of a text (see [`letters`]).
+struct Letters<'a> {
+    chars: std::str::CharIndices<'a>,
+    /// What is left of the folding of a letter that is not ASCII, and its offset.
+    folded: Option<(usize, Folded)>,
+}
+
+impl Iterator for Letters<'_> {
+    type Item = (char, usize);
+
+    fn next(&mut self) -> Option<(char, usize)> {
+        loop {
+            if let Some((i, folded)) = &mut self.folded {
+                if let Some(l) = folded.next() {
+                    return Some((l, *i));
+                }
+                self.folded = None;
             }
-        } else if c.is_alphanumeric() {
-            // Case folded through the capitals (ß and SS, ﬁ and FI are one).
-            for l in c.to_uppercase().flat_map(char::to_lowercase) {
-                push(l, i);
+            let (i, c) = self.chars.next()?;
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    return Some((c.to_ascii_lowercase(), i));
+                }
+            } else if c.is_alphanumeric() {
+                let lower: fn(char) -> std::char::ToLowercase = char::to_lowercase;
+                self.folded = Some((i, c.to_uppercase().flat_map(lower)));
             }
         }
     }
@@ -68,55 +99,50 @@ fn push_placed(story: &PlacedStory, mut push: impl FnMut(char)) {
                 _ => continue,
             };
             for run in line.runs.iter().filter(|r| !r.label) {
-                push_letters(&run.text, |c, _| push(c));
+                letters(&run.text).for_each(|(c, _)| push(c));
             }
         }
     }
 }
 
-/// Where the letters of a story's lines first part from its text's
-/// `want`, and how many letters the lines hold; `None` if they are the same.
-fn first_difference(story: &PlacedStory, want: &[char]) -> Option<(usize, usize)> {
+/// Where the letters of a story's lines, which `placed` gives, first part
+/// from the letters `want` of its text, and how many letters the lines
+/// hold; `None` if they are the same. The letters are compared as they
+/// come, none kept.
+fn first_difference(
+    placed: impl FnOnce(&mut dyn FnMut(char)),
+    mut want: impl Iterator<Item = char>,
+) -> Option<(usize, usize)> {
     let mut got = 0;
     let mut first = None;
-    push_placed(story, |c| {
-        if first.is_none() && want.get(got) != Some(&c) {
+    placed(&mut |c| {
+        if first.is_none() && want.next() != Some(c) {
             first = Some(got);
         }
         got += 1;
     });
     match first {
-        None if got == want.len() => None,
-        None => Some((got.min(want.len()), got)),
+        None if want.next().is_none() => None,
+        None => Some((got, got)),
         Some(at) => Some((at, got)),
     }
 }
 
-/// The error for each story whose words are not all in its lines.
-pub fn check(
-    stories: &[PlacedStory],
-    sources: &[(String, String)],
-    issue_file: &Path,
-) -> Vec<Finding> {
+/// The error for each story laid out in `stories` whose words, as `written`
+/// in the issue, are not all in its lines.
+pub fn check(stories: &[PlacedStory], written: &[Story], issue_file: &Path) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in stories.iter().filter(|s| s.fits) {
-        let Some((name, source)) = sources.get(s.index) else {
+        let Some(source) = written.get(s.index) else {
             continue;
         };
-        let text = expected_text(source);
-        let mut want = Vec::with_capacity(text.len());
-        push_letters(&text, |c, _| want.push(c));
-        let Some((at, got)) = first_difference(s, &want) else {
+        let (name, text) = (&source.name, expected_text(&source.text.source()));
+        let Some((at, got)) =
+            first_difference(|push| push_placed(s, push), letters(&text).map(|(c, _)| c))
+        else {
             continue;
         };
-        let mut from = text.len();
-        let mut k = 0;
-        push_letters(&text, |_, i| {
-            if k == at {
-                from = i;
-            }
-            k += 1;
-        });
+        let from = letters(&text).nth(at).map_or(text.len(), |(_, i)| i);
         let start = text[..from].rfind(char::is_whitespace).map_or(0, |i| i + 1);
         let shown: Vec<&str> = text[start..].split_whitespace().take(SHOWN_WORDS).collect();
         out.push(Finding::error(format!(
@@ -124,7 +150,7 @@ pub fn check(
              digits are placed), from « {}… »; nothing is written rather than a PDF with text missing — \
              check the Markdown there (a construct maquette does not lay out?) and report it if it looks right",
             issue_file.display(),
-            want.len(),
+            letters(&text).count(),
             shown.join(" ")
         )));
     }
@@ -137,16 +163,25 @@ mod tests {
 
     #[test]
     fn markup_alt_texts_and_comments_are_not_text() {
-        let letters = |source: &str| {
-            let mut s = String::new();
-            push_letters(&expected_text(source), |c, _| s.push(c));
-            s
-        };
+        let letters =
+            |source: &str| -> String { letters(&expected_text(source)).map(|(c, _)| c).collect() };
         assert_eq!(
             letters("## Titre\n\n![Des panneaux](p.jpg)\n\nUn *mot* <!-- note --> et [lien](http://a.fr)\n"),
             "titreunmotetlien"
         );
         assert_eq!(letters("<!-- note --> suite\n"), "suite");
         assert_eq!(letters("Straße ﬁn"), "strassefin");
+    }
+
+    #[test]
+    fn the_first_letter_missing_is_found() {
+        let differ = |placed: &str, want: &str| {
+            first_difference(|push| placed.chars().for_each(push), want.chars())
+        };
+        assert_eq!(differ("abc", "abc"), None);
+        // A letter lost in the middle, at the end, or one too many.
+        assert_eq!(differ("abd", "abcd"), Some((2, 3)));
+        assert_eq!(differ("ab", "abc"), Some((2, 2)));
+        assert_eq!(differ("abcd", "abc"), Some((3, 4)));
     }
 }

@@ -217,14 +217,9 @@ pub fn compose(
     };
     let placed = placement::place(&layout, built, &files);
     findings.extend(placed.findings.iter().cloned());
-    let sources: Vec<(String, String)> = issue
-        .stories
-        .iter()
-        .map(|s| (s.name.clone(), s.text.source()))
-        .collect();
     findings.extend(crate::accounting::check(
         &placed.stories,
-        &sources,
+        &issue.stories,
         issue_file,
     ));
     for s in &placed.stories {
