@@ -23,6 +23,10 @@ fn main() {
     if native && gnu_linux && glibc_reads_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
+    // The compiler, for the test that the list is in step with the code.
+    if let Some(version) = rustc_version() {
+        println!("cargo:rustc-env=MAQUETTE_RUSTC={version}");
+    }
     let order = Path::new(&var("CARGO_MANIFEST_DIR")).join("link/hot-functions.txt");
     println!("cargo:rerun-if-changed={}", order.display());
     let args = [
@@ -33,7 +37,15 @@ fn main() {
         for arg in args {
             println!("cargo:rustc-link-arg-bins={arg}");
         }
+        println!("cargo:rustc-env=MAQUETTE_HOT_ORDER=1");
     }
+}
+
+/// What `rustc -V` says of the compiler of the build.
+fn rustc_version() -> Option<String> {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let out = Command::new(rustc).arg("-V").output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Whether the compiler, with the build's flags, links an empty program when
