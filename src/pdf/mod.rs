@@ -98,7 +98,8 @@ struct Press<'d> {
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
     cmyk_of_rgb: HashMap<[u8; 3], Color>,
-    /// The space glyph of each face, by face index (for the space a line reads at its end).
+    /// The space glyph of each face, by face index (for the space a line reads
+    /// at its end); none where the face maps the space to `.notdef`, glyph 0.
     space_glyphs: Vec<Option<u16>>,
 }
 
@@ -129,12 +130,7 @@ impl<'d> Press<'d> {
             .fonts
             .faces()
             .iter()
-            .map(|f| {
-                ttf_parser::Face::parse(&f.data, 0)
-                    .ok()
-                    .and_then(|face| face.glyph_index(' '))
-                    .map(|g| g.0)
-            })
+            .map(|f| Some(f.space_glyph).filter(|&g| g != 0))
             .collect();
         Ok(Press {
             doc,
