@@ -23,10 +23,14 @@ fn main() {
     if native && gnu_linux && glibc_reads_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
-    // The compiler, for the test that the list is in step with the code.
+    // The compiler and its flags, for the test that the list is in step
+    // with the code (other flags, RUSTFLAGS replacing .cargo/config.toml's,
+    // give other names).
     if let Some(version) = rustc_version() {
         println!("cargo:rustc-env=MAQUETTE_RUSTC={version}");
     }
+    let flags = var("CARGO_ENCODED_RUSTFLAGS").replace('\x1f', " ");
+    println!("cargo:rustc-env=MAQUETTE_RUSTFLAGS={flags}");
     let order = Path::new(&var("CARGO_MANIFEST_DIR")).join("link/hot-functions.txt");
     println!("cargo:rerun-if-changed={}", order.display());
     let args = [

@@ -1,11 +1,15 @@
 //! The list of the functions rendering runs (`link/hot-functions.txt`),
 //! which the linker places side by side to keep less code in memory, is in
 //! step with the code, and the binary has them together. A list written by
-//! another compiler names other symbols, and a debug build has others: the
-//! test then says so and checks nothing.
+//! another compiler names other symbols, and so do a debug build and flags
+//! other than `.cargo/config.toml`'s (a `RUSTFLAGS` replaces them): the test
+//! then says so and checks nothing.
 
 use std::collections::HashMap;
 use std::process::Command;
+
+/// The compiler flags `.cargo/config.toml` gives (as cargo passes them, one space apart).
+const CONFIG_FLAGS: &str = "-C symbol-mangling-version=v0";
 
 /// The compiler the list was written with, and the names it lists.
 fn listed() -> (Option<String>, Vec<String>) {
@@ -51,10 +55,17 @@ fn functions() -> HashMap<String, (u64, u64)> {
 fn the_hot_functions_are_in_the_binary_side_by_side() {
     let (built_by, names) = listed();
     let compiler = option_env!("MAQUETTE_RUSTC").map(str::to_owned);
-    if cfg!(debug_assertions) || built_by.is_none() || built_by != compiler {
+    let flags = option_env!("MAQUETTE_RUSTFLAGS").unwrap_or_default();
+    let usual = flags == CONFIG_FLAGS;
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    if build == "debug" || built_by.is_none() || built_by != compiler || !usual {
         eprintln!(
-            "skipped: the list was written by {built_by:?} for a release build; this is {compiler:?}, {}",
-            if cfg!(debug_assertions) { "debug" } else { "release" }
+            "skipped: the list was written by {built_by:?} for a release build with the flags \
+             `{CONFIG_FLAGS}`; this is {compiler:?}, {build}, with `{flags}`"
         );
         return;
     }
