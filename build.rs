@@ -17,7 +17,6 @@ use std::process::{Command, Stdio};
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
     let native = var("HOST") == var("TARGET");
     let gnu_linux = var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu";
     if native && gnu_linux && glibc_reads_relr() {
@@ -45,48 +44,41 @@ fn main() {
     }
 }
 
+/// The build's environment variable `name`, or nothing.
+fn var(name: &str) -> String {
+    std::env::var(name).unwrap_or_default()
+}
+
+/// The compiler of the build.
+fn rustc() -> Command {
+    Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+}
+
 /// What `rustc -V` says of the compiler of the build.
 fn rustc_version() -> Option<String> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let out = Command::new(rustc).arg("-V").output().ok()?;
+    let out = rustc().arg("-V").output().ok()?;
     Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Whether the compiler, with the build's flags, links an empty program when
 /// given the linker arguments `args`.
 fn links_with(args: &[String]) -> bool {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let out = PathBuf::from(var("OUT_DIR")).join("link-probe");
-    let mut rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()));
-    rustc.args([
-        "--target",
-        &var("TARGET"),
-        "--crate-name",
-        "link_probe",
-        "-o",
-    ]);
-    rustc.arg(&out);
-    rustc.args(
-        var("CARGO_ENCODED_RUSTFLAGS")
-            .split('\x1f')
-            .filter(|f| !f.is_empty()),
-    );
-    for arg in args {
-        rustc.arg(format!("-Clink-arg={arg}"));
-    }
-    rustc
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let Ok(mut child) = rustc.spawn() else {
+    let dir = PathBuf::from(var("OUT_DIR"));
+    let source = dir.join("link_probe.rs");
+    if std::fs::write(&source, "fn main() {}\n").is_err() {
         return false;
-    };
-    if let Some(mut stdin) = child.stdin.take() {
-        use std::io::Write;
-        let _ = stdin.write_all(b"fn main() {}\n");
     }
-    child.wait().is_ok_and(|status| status.success())
+    let mut probe = rustc();
+    probe.args(["--target", &var("TARGET"), "-o"]);
+    probe.arg(dir.join("link-probe")).arg(&source);
+    let flags = var("CARGO_ENCODED_RUSTFLAGS");
+    probe.args(flags.split('\x1f').filter(|f| !f.is_empty()));
+    probe.args(args.iter().map(|a| format!("-Clink-arg={a}")));
+    probe
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// Whether this machine's glibc is 2.36 or later (`getconf GNU_LIBC_VERSION`

@@ -53,7 +53,9 @@ type Folded = std::iter::FlatMap<
     fn(char) -> std::char::ToLowercase,
 >;
 
-/// The letters and digits of a text (see [`letters`]).
+/// The letters and digits of a text (see [`letters`]). Written out, with
+/// ASCII folded apart: the same as adapters over `char_indices` took twice
+/// the time (the ×50 letter's check: 48 → 96 million instructions).
 struct Letters<'a> {
     chars: std::str::CharIndices<'a>,
     /// What is left of the folding of a letter that is not ASCII, and its offset.
@@ -84,47 +86,45 @@ impl Iterator for Letters<'_> {
     }
 }
 
-/// Gives the letters and digits of the lines placed for a story, in
-/// pouring order (list labels left out: they are not the editor's text).
-fn push_placed(story: &PlacedStory, mut push: impl FnMut(char)) {
-    for filled in &story.filled {
-        for p in &filled.placed {
-            let line = match p {
-                Placed::Line { line, .. } => line,
-                Placed::Cell {
-                    line,
-                    repeated: false,
-                    ..
-                } => line,
-                _ => continue,
-            };
-            for run in line.runs.iter().filter(|r| !r.label) {
-                letters(&run.text).for_each(|(c, _)| push(c));
-            }
-        }
-    }
+/// The letters and digits of the lines placed for a story, in pouring
+/// order (list labels left out: they are not the editor's text).
+fn placed_letters<'s>(story: &'s PlacedStory) -> impl Iterator<Item = char> + 's {
+    story
+        .filled
+        .iter()
+        .flat_map(|filled| &filled.placed)
+        .filter_map(|p| match p {
+            Placed::Line { line, .. }
+            | Placed::Cell {
+                line,
+                repeated: false,
+                ..
+            } => Some(line),
+            _ => None,
+        })
+        .flat_map(|line| line.runs.iter().filter(|r| !r.label))
+        .flat_map(|run| letters(&run.text).map(|(c, _)| c))
 }
 
-/// Where the letters of a story's lines, which `placed` gives, first part
-/// from the letters `want` of its text, and how many letters the lines
-/// hold; `None` if they are the same. The letters are compared as they
-/// come, none kept.
+/// Where the letters `got` of a story's lines first part from the letters
+/// `want` of its text, and how many letters the lines hold; `None` if they
+/// are the same. The letters are compared as they come, none kept.
 fn first_difference(
-    placed: impl FnOnce(&mut dyn FnMut(char)),
+    got: impl Iterator<Item = char>,
     mut want: impl Iterator<Item = char>,
 ) -> Option<(usize, usize)> {
-    let mut got = 0;
+    let mut count = 0;
     let mut first = None;
-    placed(&mut |c| {
+    for c in got {
         if first.is_none() && want.next() != Some(c) {
-            first = Some(got);
+            first = Some(count);
         }
-        got += 1;
-    });
+        count += 1;
+    }
     match first {
         None if want.next().is_none() => None,
-        None => Some((got, got)),
-        Some(at) => Some((at, got)),
+        None => Some((count, count)),
+        Some(at) => Some((at, count)),
     }
 }
 
@@ -137,8 +137,7 @@ pub fn check(stories: &[PlacedStory], written: &[Story], issue_file: &Path) -> V
             continue;
         };
         let (name, text) = (&source.name, expected_text(&source.text.source()));
-        let Some((at, got)) =
-            first_difference(|push| push_placed(s, push), letters(&text).map(|(c, _)| c))
+        let Some((at, got)) = first_difference(placed_letters(s), letters(&text).map(|(c, _)| c))
         else {
             continue;
         };
@@ -175,9 +174,7 @@ mod tests {
 
     #[test]
     fn the_first_letter_missing_is_found() {
-        let differ = |placed: &str, want: &str| {
-            first_difference(|push| placed.chars().for_each(push), want.chars())
-        };
+        let differ = |placed: &str, want: &str| first_difference(placed.chars(), want.chars());
         assert_eq!(differ("abc", "abc"), None);
         // A letter lost in the middle, at the end, or one too many.
         assert_eq!(differ("abd", "abcd"), Some((2, 3)));

@@ -43,10 +43,11 @@ fn functions() -> HashMap<String, (u64, u64)> {
             let [addr, size, kind, name] = p[..] else {
                 return None;
             };
-            let code = matches!(kind, "t" | "T" | "w" | "W");
+            if !matches!(kind, "t" | "T" | "w" | "W") {
+                return None;
+            }
             let hex = |s: &str| u64::from_str_radix(s, 16).ok();
-            code.then(|| Some((name.to_owned(), (hex(addr)?, hex(size)?))))
-                .flatten()
+            Some((name.to_owned(), (hex(addr)?, hex(size)?)))
         })
         .collect()
 }
@@ -56,16 +57,12 @@ fn the_hot_functions_are_in_the_binary_side_by_side() {
     let (built_by, names) = listed();
     let compiler = option_env!("MAQUETTE_RUSTC").map(str::to_owned);
     let flags = option_env!("MAQUETTE_RUSTFLAGS").unwrap_or_default();
-    let usual = flags == CONFIG_FLAGS;
-    let build = if cfg!(debug_assertions) {
-        "debug"
-    } else {
-        "release"
-    };
-    if build == "debug" || built_by.is_none() || built_by != compiler || !usual {
+    let debug = cfg!(debug_assertions);
+    if debug || built_by.is_none() || built_by != compiler || flags != CONFIG_FLAGS {
         eprintln!(
             "skipped: the list was written by {built_by:?} for a release build with the flags \
-             `{CONFIG_FLAGS}`; this is {compiler:?}, {build}, with `{flags}`"
+             `{CONFIG_FLAGS}`; this is {compiler:?}, {}, with `{flags}`",
+            if debug { "debug" } else { "release" }
         );
         return;
     }

@@ -98,9 +98,6 @@ struct Press<'d> {
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
     cmyk_of_rgb: HashMap<[u8; 3], Color>,
-    /// The space glyph of each face, by face index (for the space a line reads
-    /// at its end); none where the face maps the space to `.notdef`, glyph 0.
-    space_glyphs: Vec<Option<u16>>,
 }
 
 impl<'d> Press<'d> {
@@ -126,19 +123,12 @@ impl<'d> Press<'d> {
             };
             palette.insert(name.as_str(), color);
         }
-        let space_glyphs = doc
-            .fonts
-            .faces()
-            .iter()
-            .map(|f| Some(f.space_glyph).filter(|&g| g != 0))
-            .collect();
         Ok(Press {
             doc,
             edition,
             tagged: edition == Edition::Web && doc.proof.is_none(),
             palette,
             cmyk_of_rgb,
-            space_glyphs,
         })
     }
 
@@ -521,7 +511,12 @@ fn draw_mark(
                 runs
             } else {
                 let face = runs.last().map(|r| r.style.face.0);
-                let space = face.and_then(|f| press.space_glyphs.get(f).copied().flatten());
+                // The face's space, if it has one (not `.notdef`, glyph 0).
+                let faces = press.doc.fonts.faces();
+                let space = face
+                    .and_then(|f| faces.get(f))
+                    .map(|f| f.space_glyph)
+                    .filter(|&g| g != 0);
                 read = text::with_end(runs, end, space);
                 &read
             };
