@@ -463,6 +463,8 @@ fn draw_page(
             }
         }
     }
+    // Pages are kept to the end: no room held past their marks.
+    marks.shrink_to_fit();
     Ok(Page {
         master: master_name.to_string(),
         marks,

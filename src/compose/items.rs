@@ -3,7 +3,7 @@
 //! hyphens, URL separators) a break with its cost.
 
 use super::linebreak::{Item, FILL, INFINITE_PENALTY};
-use super::shape::{Glyph, GlyphKind};
+use super::shape::{cluster_end, Glyph, GlyphKind};
 use crate::model::language::Language;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
@@ -342,8 +342,9 @@ fn hang_left_share(c: char) -> f32 {
 /// at each item, and the last glyph of a line ending there, may hang.
 fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
     let n = out.items.len();
-    let share = |g: &Glyph, side: fn(char) -> f32| {
-        let cluster = &text[g.start as usize..g.end as usize];
+    let share = |k: usize, side: fn(char) -> f32| {
+        let g = &glyphs[k];
+        let cluster = &text[g.start as usize..cluster_end(glyphs, k, text.len()) as usize];
         let mut chars = cluster.chars();
         match (chars.next(), chars.next()) {
             (Some(c), None) if g.kind == GlyphKind::Mark => side(c) * g.advance,
@@ -356,7 +357,7 @@ fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
     for i in 0..n {
         match (&out.items[i], &out.sources[i]) {
             (Item::Box { .. }, &Source::Glyphs(a, b)) if a < b => {
-                left[i] = share(&glyphs[a as usize], hang_left_share);
+                left[i] = share(a as usize, hang_left_share);
                 last_glyph = Some(b as usize - 1);
             }
             (Item::Penalty { .. }, &Source::Hyphen(k)) => {
@@ -364,7 +365,7 @@ fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
             }
             (Item::Glue { .. } | Item::Penalty { .. }, _) => {
                 if let Some(g) = last_glyph {
-                    right[i] = share(&glyphs[g], hang_right_share);
+                    right[i] = share(g, hang_right_share);
                 }
             }
             _ => {}

@@ -109,9 +109,10 @@ pub struct PlacedGlyph {
     pub id: u16,
     /// Advance, in points (spaces carry their justified width).
     pub advance: f32,
-    /// The glyph's text in its run's `text` (byte offsets; 32 bits: a line
-    /// is short, and lines are many).
-    pub range: Range<u32>,
+    /// Where the glyph's text starts in its run's `text` (a byte offset; 32
+    /// bits: lines are many). It ends where the next glyph's starts, or at
+    /// the end of the text: see [`LineRun::range`].
+    pub start: u32,
 }
 
 /// Glyphs of one style on a line.
@@ -135,6 +136,17 @@ pub struct LineRun {
 }
 
 impl LineRun {
+    /// The text of glyph `index`, in `text`: the glyphs of a run cover its
+    /// text whole, cluster after cluster, and those of one cluster share it.
+    pub fn range(&self, index: usize) -> Range<usize> {
+        let start = self.glyphs[index].start;
+        let end = self.glyphs[index + 1..]
+            .iter()
+            .find(|g| g.start != start)
+            .map_or(self.text.len(), |g| g.start as usize);
+        start as usize..end
+    }
+
     /// Where glyph `index` is drawn off its pen position, in points (x, and
     /// y up), or (0, 0).
     pub fn offset(&self, index: usize) -> (f32, f32) {
@@ -338,7 +350,7 @@ impl Prepared {
                 .map(|g| PlacedGlyph {
                     id: g.id,
                     advance: g.advance,
-                    range: g.start..g.end,
+                    start: g.start,
                 })
                 .collect();
             // Labels end a fixed gap before the text, whatever their width.
@@ -671,7 +683,6 @@ impl Prepared {
             1.0
         };
 
-        // The glyphs of the line, in order: (run, glyph, text start, offset).
         let glyph_span = |s: &Source| match *s {
             Source::Glyphs(a, b) => Some((a, b)),
             _ => None,
@@ -685,7 +696,8 @@ impl Prepared {
             (Some((a, _)), Some((_, b))) => b.saturating_sub(a) as usize,
             _ => 0,
         };
-        let mut placed: Vec<(u16, PlacedGlyph, usize, (f32, f32))> = Vec::with_capacity(count);
+        // The glyphs of the line, in order: (run, glyph, where its text ends, offset).
+        let mut placed: Vec<(u16, PlacedGlyph, u32, (f32, f32))> = Vec::with_capacity(count);
         for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
             if let (Item::Box { .. } | Item::Glue { .. }, &Source::Glyphs(a, b)) = (item, source) {
                 let (a, b) = (a as usize, b as usize);
@@ -701,10 +713,11 @@ impl Prepared {
                     let pg = PlacedGlyph {
                         id: g.id,
                         advance,
-                        range: g.start..g.end,
+                        start: g.start,
                     };
+                    let end = shape::cluster_end(&self.glyphs, gi, self.text.len());
                     let offset = shape::offset_of(&self.offsets, gi);
-                    placed.push((g.run, pg, g.start as usize, offset));
+                    placed.push((g.run, pg, end, offset));
                 }
             }
         }
@@ -722,34 +735,33 @@ impl Prepared {
             while j < placed.len() && placed[j].0 == run {
                 j += 1;
             }
-            let text_start = placed[i].2;
-            let text_end = placed[i..j]
-                .iter()
-                .map(|p| p.1.range.end as usize)
-                .max()
-                .unwrap_or(text_start);
-            let mut glyphs: Vec<PlacedGlyph> = placed[i..j]
-                .iter()
-                .map(|(_, g, _, _)| PlacedGlyph {
-                    range: g.range.start - text_start as u32..g.range.end - text_start as u32,
-                    ..g.clone()
-                })
-                .collect();
+            let text_start = placed[i].1.start;
+            let text_end = placed[i..j].iter().map(|p| p.2).max().unwrap_or(text_start);
+            // The hyphen the line's last run ends with, if any, has its room;
+            // it takes the look of the glyph before it: the line's last.
+            let run_hyphen = hyphen
+                .filter(|_| j == placed.len())
+                .map(|k| self.hyphens[usize::from(self.glyphs[k - 1].run)]);
+            let mut glyphs: Vec<PlacedGlyph> =
+                Vec::with_capacity(j - i + usize::from(run_hyphen.is_some()));
+            glyphs.extend(placed[i..j].iter().map(|(_, g, _, _)| PlacedGlyph {
+                start: g.start - text_start,
+                ..g.clone()
+            }));
             let offsets: Vec<shape::Offset> = placed[i..j]
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| p.3 != (0.0, 0.0))
                 .map(|(k, p)| (k as u32, p.3 .0, p.3 .1))
                 .collect();
-            // Room for the hyphen a line may end with.
-            let mut text = String::with_capacity(text_end - text_start + 4);
+            let hyphen_len = run_hyphen.map_or(0, |(_, _, reads)| reads.len_utf8());
+            let (text_start, text_end) = (text_start as usize, text_end as usize);
+            let mut text = String::with_capacity(text_end - text_start + hyphen_len);
             text.push_str(&self.text[text_start..text_end]);
-            if let (true, Some(k)) = (j == placed.len(), hyphen) {
-                // The hyphen takes the look of the glyph before it: the line's last.
-                let (id, advance, reads) = self.hyphens[usize::from(self.glyphs[k - 1].run)];
-                let range = text.len() as u32..(text.len() + reads.len_utf8()) as u32;
+            if let Some((id, advance, reads)) = run_hyphen {
+                let start = text.len() as u32;
                 text.push(reads);
-                glyphs.push(PlacedGlyph { id, advance, range });
+                glyphs.push(PlacedGlyph { id, advance, start });
             }
             let width: f32 = glyphs.iter().map(|g| g.advance).sum();
             runs.push(LineRun {
@@ -821,6 +833,42 @@ mod tests {
     }
 
     #[test]
+    fn each_glyph_reads_its_cluster_and_a_hyphen_its_own() {
+        // The q and its combining acute are two glyphs of one cluster: both
+        // read « q́ ». Every run's glyphs read its text whole, in order.
+        let set = lines("Le q\u{301} et le reste.", Pt(200.0), 10.0);
+        let run = &set[0].runs[0];
+        let read: Vec<&str> = (0..run.glyphs.len())
+            .map(|k| &run.text[run.range(k)])
+            .collect();
+        assert_eq!(
+            read[..5],
+            ["L", "e", " ", "q\u{301}", "q\u{301}"],
+            "{read:?}"
+        );
+        // A hyphenated line's hyphen is its own glyph, after the rest of the
+        // word, and reads as a soft hyphen (the word stays whole in a search).
+        let set = lines(
+            "Les intercommunalités transfrontalières coopèrent.",
+            Pt(60.0),
+            10.0,
+        );
+        let hyphenated = set
+            .iter()
+            .find(|l| l.hyphenated)
+            .expect("a hyphenated line");
+        for run in hyphenated.runs.iter() {
+            let whole: String = (0..run.glyphs.len())
+                .filter(|&k| k == 0 || run.glyphs[k].start != run.glyphs[k - 1].start)
+                .map(|k| &run.text[run.range(k)])
+                .collect();
+            assert_eq!(whole, run.text);
+        }
+        let last = hyphenated.runs.last().unwrap();
+        assert_eq!(&last.text[last.range(last.glyphs.len() - 1)], "\u{AD}");
+    }
+
+    #[test]
     fn a_mark_keeps_its_offset_in_the_line() {
         // A q with a combining acute has no precomposed glyph: the font
         // places the accent over the q, off its pen position.
@@ -847,13 +895,9 @@ mod tests {
         let widest = line
             .runs
             .iter()
-            .flat_map(|r| r.glyphs.iter().map(move |g| (r, g)))
-            .filter(|(r, g)| {
-                r.text[g.range.start as usize..g.range.end as usize]
-                    .chars()
-                    .all(char::is_whitespace)
-            })
-            .map(|(_, g)| g.advance)
+            .flat_map(|r| r.glyphs.iter().enumerate().map(move |(k, g)| (r, k, g)))
+            .filter(|(r, k, _)| r.text[r.range(*k)].chars().all(char::is_whitespace))
+            .map(|(_, _, g)| g.advance)
             .fold(0.0, f32::max);
         let end = line.runs.last().map_or(0.0, |r| (r.x + r.width).0);
         (widest, end)

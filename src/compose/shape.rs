@@ -35,16 +35,28 @@ pub enum GlyphKind {
 pub struct Glyph {
     /// Glyph id in its face.
     pub id: u16,
-    /// Byte offset of its cluster in the paragraph text.
+    /// Byte offset of its cluster in the paragraph text (where it ends is
+    /// where the next cluster starts: see [`cluster_end`]).
     pub start: u32,
-    /// Byte offset where its cluster ends.
-    pub end: u32,
     /// Horizontal advance, in points.
     pub advance: f32,
     /// Index of its run style.
     pub run: u16,
     /// What it is.
     pub kind: GlyphKind,
+}
+
+/// Where the text of glyph `index` among `glyphs` ends: where the next
+/// cluster starts, or at `text_len` after the last. The glyphs of a text
+/// cover it whole, cluster after cluster (a word's clusters, each space, each
+/// line break), so a glyph needs only its start; the glyphs of one cluster
+/// (a letter and its accent) share its end.
+pub fn cluster_end(glyphs: &[Glyph], index: usize, text_len: usize) -> u32 {
+    let start = glyphs[index].start;
+    glyphs[index + 1..]
+        .iter()
+        .find(|g| g.start != start)
+        .map_or(text_len as u32, |g| g.start)
 }
 
 /// Where a glyph is drawn off its pen position (a mark, a superior): its
@@ -215,7 +227,6 @@ impl<'f> Shaper<'f> {
                 out.push(Glyph {
                     id: 0,
                     start: (base + seg_start - 1) as u32,
-                    end: (base + seg_start) as u32,
                     advance: 0.0,
                     run,
                     kind: GlyphKind::Break,
@@ -356,7 +367,6 @@ impl<'f> Shaper<'f> {
         }
         let scale = style.size.0 / face.units_per_em;
         let space_em = face.space;
-        let first = out.len();
         for &(cluster, g) in &shaped {
             let ch = text[cluster..].chars().next().unwrap_or(' ');
             let (kind, advance, id) = match ch {
@@ -398,19 +408,10 @@ impl<'f> Shaper<'f> {
             out.push(Glyph {
                 id,
                 start: (base + cluster) as u32,
-                end: 0,
                 advance,
                 run,
                 kind,
             });
-        }
-        // Each glyph's text ends where the next cluster starts.
-        let mut boundary = (base + text.len()) as u32;
-        for i in (first..out.len()).rev() {
-            out[i].end = boundary;
-            if i == first || out[i - 1].start != out[i].start {
-                boundary = out[i].start;
-            }
         }
     }
 }

