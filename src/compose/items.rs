@@ -417,25 +417,30 @@ const ADDRESS_OPENERS: &[char] = &['(', '[', '«', '"', '“', '‘', '„', '�
 /// The byte ranges of the URLs and e-mail addresses in a text (whole words
 /// between spaces, without an opening bracket or quote).
 pub fn url_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    // Every address has an `@`, a `:` or a `.` (see `is_url`), and so has the
+    // word it is: only the words around those bytes are read.
     let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                // An opening bracket or quote before an address is not part of it.
-                let word = &text[s..i];
-                let s = s + word.len() - word.trim_start_matches(ADDRESS_OPENERS).len();
-                if is_url(&text[s..i]) {
-                    spans.push(s..i);
-                }
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
+    let mut done = 0;
+    for hit in memchr::memchr3_iter(b'@', b':', b'.', text.as_bytes()) {
+        if hit < done {
+            continue;
         }
+        let start = text[..hit]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let end = text[hit..]
+            .char_indices()
+            .find(|(_, c)| c.is_whitespace())
+            .map_or(text.len(), |(k, _)| hit + k);
+        // An opening bracket or quote before an address is not part of it.
+        let word = &text[start..end];
+        let s = start + word.len() - word.trim_start_matches(ADDRESS_OPENERS).len();
+        if is_url(&text[s..end]) {
+            spans.push(s..end);
+        }
+        done = end;
     }
     spans
 }
@@ -759,5 +764,27 @@ mod tests {
         assert!(is_url("http://a.org/b"));
         assert!(!is_url("etc."));
         assert!(!is_url("Lens-Liévin"));
+    }
+
+    #[test]
+    fn finds_each_address_as_a_whole_word() {
+        let spans = |text: &str| -> Vec<String> {
+            url_spans(text)
+                .into_iter()
+                .map(|r| text[r].to_string())
+                .collect()
+        };
+        // At the very start and end, after an opening bracket or guillemet,
+        // between no-break and other spaces, with many dots in one word.
+        assert_eq!(
+            spans("www.pm-artois.fr. Écrire à (coline.senechal@pm-artois.fr), etc."),
+            ["www.pm-artois.fr.", "coline.senechal@pm-artois.fr),"]
+        );
+        assert_eq!(
+            spans("«\u{a0}https://a.b.org/c?d=e.f\u{a0}» et\u{2003}pma.fr"),
+            ["https://a.b.org/c?d=e.f", "pma.fr"]
+        );
+        assert!(spans("Fin. Rien ici : ni adresse, ni site… 3.5 km.").is_empty());
+        assert!(spans("").is_empty());
     }
 }
