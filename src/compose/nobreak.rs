@@ -88,22 +88,35 @@ impl Words {
     /// Whether the space at `i` of `text` keeps the words on either side of
     /// it together; `phone` holds the spaces inside telephone numbers, in order.
     fn stay(&mut self, text: &[char], i: usize, phone: &[usize], language: Language) -> bool {
+        let (before, after) = (word_before(text, i), word_after(text, i + 1));
+        let after_starts = after.first().copied();
+        // The words are written out only where a rule reads them whole: the
+        // word before where the word after starts with a figure (a month
+        // before a day) or a capital (a title before a name), or where it
+        // starts as a multiplier does; the word after where the word before
+        // ends with a figure (a unit) or is a multiplier (a currency).
+        let may_multiply = before
+            .first()
+            .is_some_and(|&c| MULTIPLIERS.iter().any(|m| m.starts_with(c)));
         self.before.clear();
-        self.before.extend(word_before(text, i));
+        if after_starts.is_some_and(|c| c.is_ascii_digit() || c.is_uppercase()) || may_multiply {
+            self.before.extend(before);
+        }
+        let multiplier = may_multiply && MULTIPLIERS.contains(&self.before.as_str());
+        let ends_with_digit = before.last().is_some_and(char::is_ascii_digit);
         self.after.clear();
-        self.after.extend(word_after(text, i + 1));
-        // The cheap tests come first; the word after is cut to its unit
-        // (closing punctuation trimmed) only where a rule compares it whole:
-        // trimming its end never changes its first character's kind.
+        if ends_with_digit || multiplier {
+            self.after.extend(after);
+        }
         let (before, after) = (self.before.as_str(), self.after.as_str());
         phone.binary_search(&i).is_ok()
-            || (ends_with_digit(before) && {
+            || (ends_with_digit && {
                 let unit = word_unit(after);
                 UNITS.contains(&unit) || is_month(unit)
             })
-            || (starts_with_digit(after) && is_month(before))
-            || (MULTIPLIERS.contains(&before) && CURRENCIES.contains(&word_unit(after)))
-            || (after.chars().next().is_some_and(char::is_uppercase) && TITLES.contains(&before))
+            || (after_starts.is_some_and(|c| c.is_ascii_digit()) && is_month(before))
+            || (multiplier && CURRENCIES.contains(&word_unit(after)))
+            || (after_starts.is_some_and(char::is_uppercase) && TITLES.contains(&before))
             || (language != Language::French
                 && matches!(text.get(i + 1), Some('–' | '—'))
                 && text.get(i + 2) == Some(&' '))
@@ -136,14 +149,6 @@ fn word_unit(word: &str) -> &str {
         return trimmed;
     }
     trimmed.trim_end_matches('.')
-}
-
-fn ends_with_digit(word: &str) -> bool {
-    word.chars().last().is_some_and(|c| c.is_ascii_digit())
-}
-
-fn starts_with_digit(word: &str) -> bool {
-    word.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// Groups of a telephone number from which it may break between its halves.
