@@ -140,11 +140,8 @@ impl LineRun {
     /// text whole, cluster after cluster, and those of one cluster share it.
     pub fn range(&self, index: usize) -> Range<usize> {
         let start = self.glyphs[index].start;
-        let end = self.glyphs[index + 1..]
-            .iter()
-            .find(|g| g.start != start)
-            .map_or(self.text.len(), |g| g.start as usize);
-        start as usize..end
+        let later = self.glyphs[index + 1..].iter().map(|g| g.start);
+        start as usize..shape::next_cluster(start, later, self.text.len()) as usize
     }
 
     /// Where glyph `index` is drawn off its pen position, in points (x, and
@@ -696,8 +693,8 @@ impl Prepared {
             (Some((a, _)), Some((_, b))) => b.saturating_sub(a) as usize,
             _ => 0,
         };
-        // The glyphs of the line, in order: (run, glyph, where its text ends, offset).
-        let mut placed: Vec<(u16, PlacedGlyph, u32, (f32, f32))> = Vec::with_capacity(count);
+        // The glyphs of the line, in order: (run, glyph, its index, offset).
+        let mut placed: Vec<(u16, PlacedGlyph, usize, (f32, f32))> = Vec::with_capacity(count);
         for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
             if let (Item::Box { .. } | Item::Glue { .. }, &Source::Glyphs(a, b)) = (item, source) {
                 let (a, b) = (a as usize, b as usize);
@@ -715,9 +712,8 @@ impl Prepared {
                         advance,
                         start: g.start,
                     };
-                    let end = shape::cluster_end(&self.glyphs, gi, self.text.len());
                     let offset = shape::offset_of(&self.offsets, gi);
-                    placed.push((g.run, pg, end, offset));
+                    placed.push((g.run, pg, gi, offset));
                 }
             }
         }
@@ -735,8 +731,10 @@ impl Prepared {
             while j < placed.len() && placed[j].0 == run {
                 j += 1;
             }
+            // Clusters follow the text (it is shaped left to right): the
+            // run's text ends where its last glyph's does.
             let text_start = placed[i].1.start;
-            let text_end = placed[i..j].iter().map(|p| p.2).max().unwrap_or(text_start);
+            let text_end = shape::cluster_end(&self.glyphs, placed[j - 1].2, self.text.len());
             // The hyphen the line's last run ends with, if any, has its room;
             // it takes the look of the glyph before it: the line's last.
             let run_hyphen = hyphen

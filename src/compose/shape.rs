@@ -52,11 +52,16 @@ pub struct Glyph {
 /// line break), so a glyph needs only its start; the glyphs of one cluster
 /// (a letter and its accent) share its end.
 pub fn cluster_end(glyphs: &[Glyph], index: usize, text_len: usize) -> u32 {
-    let start = glyphs[index].start;
-    glyphs[index + 1..]
-        .iter()
-        .find(|g| g.start != start)
-        .map_or(text_len as u32, |g| g.start)
+    let later = glyphs[index + 1..].iter().map(|g| g.start);
+    next_cluster(glyphs[index].start, later, text_len)
+}
+
+/// Where the cluster that starts at `start` ends, given the starts of the
+/// glyphs after it (`later`, in order) and the length of their text: the
+/// first later start that differs, or the text's end (the rule of
+/// [`cluster_end`], for any list of glyphs).
+pub fn next_cluster(start: u32, mut later: impl Iterator<Item = u32>, text_len: usize) -> u32 {
+    later.find(|&s| s != start).unwrap_or(text_len as u32)
 }
 
 /// Where a glyph is drawn off its pen position (a mark, a superior): its
