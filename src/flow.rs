@@ -7,7 +7,7 @@ mod table;
 
 use crate::compose::{Line, Prepared};
 use crate::units::{Pt, Rect};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::rc::Rc;
 pub use table::{column_widths, RowStyle, SetRow, SetTable, Table};
 
@@ -183,8 +183,8 @@ pub struct Poured {
 /// table, set once per width.
 pub struct LineCache<'b> {
     blocks: &'b [Block],
-    lines: HashMap<(usize, LineSet), Vec<Line>>,
-    tables: HashMap<(usize, u32), Rc<SetTable>>,
+    lines: FxHashMap<(usize, LineSet), Vec<Line>>,
+    tables: FxHashMap<(usize, u32), Rc<SetTable>>,
     /// Whether the lines a slot will ask for are set beforehand, on every core.
     ahead: bool,
 }
@@ -194,8 +194,8 @@ impl<'b> LineCache<'b> {
     pub fn new(blocks: &'b [Block]) -> LineCache<'b> {
         LineCache {
             blocks,
-            lines: HashMap::new(),
-            tables: HashMap::new(),
+            lines: FxHashMap::default(),
+            tables: FxHashMap::default(),
             ahead: true,
         }
     }

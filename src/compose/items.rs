@@ -2,6 +2,7 @@
 //! and every place a line may end (spaces, hyphenation points, compound
 //! hyphens, URL separators) a break with its cost.
 
+use super::hyphenate::{right_hyphen_min, Hyphenator, LEFT_HYPHEN_MIN};
 use super::linebreak::{Item, FILL, INFINITE_PENALTY};
 use super::shape::{cluster_end, Glyph, GlyphKind};
 use crate::model::language::Language;
@@ -59,20 +60,6 @@ pub const FORCED_BREAK_PENALTY: f32 = 5000.0;
 /// Letters a piece of a word between two break points may have before it
 /// gets forced break points (a word that may be wider than a column).
 pub const FORCED_PIECE_CHARS: usize = 16;
-/// Letters kept before a hyphenation point (French rule: at least 2).
-pub const LEFT_HYPHEN_MIN: usize = 2;
-/// Letters kept after a hyphenation point (French and English rule: at least 3).
-pub const RIGHT_HYPHEN_MIN: usize = 3;
-
-/// Letters kept after a hyphenation point in `language`: 3, or 2 in German
-/// (as babel's ngerman sets \righthyphenmin), whose long words need it.
-fn right_hyphen_min(language: Language) -> usize {
-    match language {
-        Language::German => 2,
-        _ => RIGHT_HYPHEN_MIN,
-    }
-}
-
 /// What an item stands for in the glyph stream, for setting the line afterwards.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Source {
@@ -153,15 +140,8 @@ pub struct ItemOptions<'a> {
     pub letter_spacing: f32,
     /// The language, for hyphenation.
     pub language: Language,
-}
-
-/// The hyphenation patterns of a language.
-fn hyphenation_language(language: Language) -> hypher::Lang {
-    match language {
-        Language::French => hypher::Lang::French,
-        Language::English => hypher::Lang::English,
-        Language::German => hypher::Lang::German,
-    }
+    /// The words hyphenated so far on this thread.
+    pub hyphenator: &'a Hyphenator,
 }
 
 /// Whether `word` is an article, a preposition, a conjunction, a possessive
@@ -487,7 +467,7 @@ fn word_items(
         address_points(content, base, points);
     } else if opts.hyphenate {
         let context = WordContext::of(text, base, content);
-        hyphenation_points(content, base, opts.language, context, points);
+        hyphenation_points(content, base, opts, context, points);
     }
     forced_points(content, base, url, points);
     let mut start = g0;
@@ -637,10 +617,11 @@ fn capitals_mark_names(language: Language) -> bool {
 fn hyphenation_points(
     content: &str,
     base: usize,
-    language: Language,
+    opts: &ItemOptions,
     context: WordContext,
     points: &mut Vec<(usize, f32, bool)>,
 ) {
+    let language = opts.language;
     // Letter runs: an apostrophe ends one (« l’énergie » hyphenates « énergie »).
     let mut i = 0;
     let bytes_len = content.len();
@@ -672,15 +653,6 @@ fn hyphenation_points(
             && word.chars().count() <= SHORT_NAME_CHARS;
         let right_min = right_hyphen_min(language);
         if !name && !touches_digit && capitals < 2 && chars >= LEFT_HYPHEN_MIN + right_min {
-            let mut offset = 0;
-            let mut syllables = hypher::hyphenate_bounded(
-                word,
-                hyphenation_language(language),
-                LEFT_HYPHEN_MIN,
-                right_min,
-            );
-            let first_syllable = syllables.next().map_or(0, str::len);
-            offset += first_syllable;
             let cost = HYPHEN_PENALTY
                 + if capital { NAME_BREAK_PENALTY } else { 0.0 }
                 + if context.compound {
@@ -688,10 +660,8 @@ fn hyphenation_points(
                 } else {
                     0.0
                 };
-            for s in syllables {
-                points.push((base + i + offset, cost, true));
-                offset += s.len();
-            }
+            opts.hyphenator
+                .points(word, language, |p| points.push((base + i + p, cost, true)));
         }
         i += len;
     }
@@ -703,7 +673,16 @@ mod tests {
 
     fn points(word: &str) -> Vec<String> {
         let mut p = Vec::new();
-        hyphenation_points(word, 0, Language::French, WordContext::default(), &mut p);
+        let opts = ItemOptions {
+            hyphenate: true,
+            justify: true,
+            hyphen_width: &|_| 0.0,
+            hang: false,
+            letter_spacing: 0.0,
+            language: Language::French,
+            hyphenator: &Hyphenator::default(),
+        };
+        hyphenation_points(word, 0, &opts, WordContext::default(), &mut p);
         let mut out = Vec::new();
         let mut last = 0;
         for (o, _, _) in p {

@@ -8,6 +8,7 @@
 //! per paragraph; only breaking and setting depend on the frame's width.
 
 pub mod french;
+pub mod hyphenate;
 pub mod items;
 pub mod linebreak;
 pub mod nobreak;
@@ -317,6 +318,7 @@ impl Prepared {
                 hang: input.align == Align::Justify,
                 letter_spacing: input.letter_spacing,
                 language: input.language,
+                hyphenator: shaper.hyphenator(),
             },
         );
         // A paragraph is kept until the story is placed: no room held for growth.

@@ -1,11 +1,12 @@
 //! Shaping: styled text → glyphs with advances, by rustybuzz (kerning, ligatures).
 
 use super::french::{NARROW_NBSP, NBSP};
+use super::hyphenate::Hyphenator;
 use super::RunStyle;
 use crate::fonts::{FaceId, FontSet};
 use crate::model::language::Language;
+use rustc_hash::FxHashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Width of the narrow no-break space (before ; ! ? and in numbers), in em:
@@ -117,12 +118,15 @@ pub fn ordinal_suffix(word: &str) -> Option<std::ops::Range<usize>> {
 /// Shapes text with the faces of a font set, reusing shape plans.
 ///
 /// A shaper and its forks (one a thread) share the words already shaped; each
-/// prepares a face for rustybuzz the first time it shapes with it.
+/// prepares a face for rustybuzz the first time it shapes with it, and
+/// keeps the words its thread has hyphenated.
 pub struct Shaper<'f> {
     common: Arc<Common<'f>>,
     /// Per face, made on first use: the face and its plans for text and for
     /// lining figures.
     faces: Vec<OnceCell<ShapingFace<'f>>>,
+    /// The words hyphenated on this shaper's thread.
+    hyphenator: Hyphenator,
 }
 
 /// What a shaper and its forks share.
@@ -134,8 +138,9 @@ struct Common<'f> {
     words: Mutex<Vec<Words>>,
 }
 
-/// Words shaped in one face, with one kind of figures.
-type Words = HashMap<Box<str>, Arc<[Shaped]>>;
+/// Words shaped in one face, with one kind of figures (FxHash: the keys are
+/// short words of the issue's own, which need no guard against chosen keys).
+type Words = FxHashMap<Box<str>, Arc<[Shaped]>>;
 
 /// A face ready for rustybuzz, with its shape plans.
 struct ShapingFace<'f> {
@@ -184,11 +189,12 @@ impl<'f> Shaper<'f> {
         let common = Common {
             fonts,
             language: language.code().parse().expect("valid language tag"),
-            words: Mutex::new(vec![HashMap::default(); 2 * count]),
+            words: Mutex::new(vec![FxHashMap::default(); 2 * count]),
         };
         Shaper {
             faces: (0..count).map(|_| OnceCell::new()).collect(),
             common: Arc::new(common),
+            hyphenator: Hyphenator::default(),
         }
     }
 
@@ -197,7 +203,13 @@ impl<'f> Shaper<'f> {
         Shaper {
             common: Arc::clone(&self.common),
             faces: (0..self.faces.len()).map(|_| OnceCell::new()).collect(),
+            hyphenator: Hyphenator::default(),
         }
+    }
+
+    /// The words hyphenated on this shaper's thread.
+    pub fn hyphenator(&self) -> &Hyphenator {
+        &self.hyphenator
     }
 
     /// The line-end hyphen of a face: glyph id, advance in em, and the text it reads as.
