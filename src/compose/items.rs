@@ -61,7 +61,7 @@ pub const FORCED_BREAK_PENALTY: f32 = 5000.0;
 /// gets forced break points (a word that may be wider than a column).
 pub const FORCED_PIECE_CHARS: usize = 16;
 /// What an item stands for in the glyph stream, for setting the line afterwards.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Source {
     /// Glyphs `start..end` of the paragraph (32 bits: a paragraph's glyphs
     /// are bounded, and items are many).
@@ -72,13 +72,47 @@ pub enum Source {
     None,
 }
 
+/// A [`Source`] as items keep it, in 8 bytes rather than 12 (items are
+/// many): glyphs `start..end`; or, `end` being [`Packed::MARK`], a hyphen
+/// point at `start`, or nothing when `start` is the mark too.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Packed {
+    start: u32,
+    end: u32,
+}
+
+impl Packed {
+    /// The end of what is not a span of glyphs (no paragraph has 2³² glyphs).
+    const MARK: u32 = u32::MAX;
+
+    /// The source it keeps.
+    pub fn get(self) -> Source {
+        match (self.start, self.end) {
+            (Self::MARK, Self::MARK) => Source::None,
+            (k, Self::MARK) => Source::Hyphen(k),
+            (a, b) => Source::Glyphs(a, b),
+        }
+    }
+}
+
+impl From<Source> for Packed {
+    fn from(source: Source) -> Packed {
+        let (start, end) = match source {
+            Source::Glyphs(a, b) => (a, b),
+            Source::Hyphen(k) => (k, Self::MARK),
+            Source::None => (Self::MARK, Self::MARK),
+        };
+        Packed { start, end }
+    }
+}
+
 /// The items of a paragraph and what each stands for.
 #[derive(Debug, Clone, Default)]
 pub struct Items {
     /// The line breaker's items.
     pub items: Vec<Item>,
-    /// For each item, what it stands for.
-    pub sources: Vec<Source>,
+    /// For each item, what it stands for (see [`Items::source`]).
+    sources: Vec<Packed>,
     /// For each item, how far a line starting there may hang into the left margin.
     pub hang_left: Vec<f32>,
     /// For each item, how far a line ending there may hang into the right margin.
@@ -92,6 +126,19 @@ impl Items {
         self.sources.shrink_to_fit();
         self.hang_left.shrink_to_fit();
         self.hang_right.shrink_to_fit();
+    }
+
+    /// What item `i` stands for.
+    pub fn source(&self, i: usize) -> Source {
+        self.sources[i].get()
+    }
+
+    /// What the items `range` stand for, in order.
+    pub fn sources(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl DoubleEndedIterator<Item = Source> + '_ {
+        self.sources[range].iter().map(|s| s.get())
     }
 
     /// A possible break here, adding no width, at this cost.
@@ -122,7 +169,7 @@ impl Items {
     fn push(&mut self, item: Item, source: Source) {
         debug_assert!(self.hang_left.is_empty(), "hanging is computed last");
         self.items.push(item);
-        self.sources.push(source);
+        self.sources.push(source.into());
     }
 }
 
@@ -335,12 +382,12 @@ fn hanging(text: &str, glyphs: &[Glyph], opts: &ItemOptions, out: &mut Items) {
     let mut right = vec![0.0; n];
     let mut last_glyph: Option<usize> = None;
     for i in 0..n {
-        match (&out.items[i], &out.sources[i]) {
-            (Item::Box { .. }, &Source::Glyphs(a, b)) if a < b => {
+        match (&out.items[i], out.source(i)) {
+            (Item::Box { .. }, Source::Glyphs(a, b)) if a < b => {
                 left[i] = share(a as usize, hang_left_share);
                 last_glyph = Some(b as usize - 1);
             }
-            (Item::Penalty { .. }, &Source::Hyphen(k)) => {
+            (Item::Penalty { .. }, Source::Hyphen(k)) => {
                 right[i] = hang_right_share('-') * (opts.hyphen_width)(glyphs[k as usize - 1].run);
             }
             (Item::Glue { .. } | Item::Penalty { .. }, _) => {
@@ -691,6 +738,21 @@ mod tests {
         }
         out.push(word[last..].to_string());
         out
+    }
+
+    #[test]
+    fn a_source_is_kept_in_8_bytes_and_read_back_as_it_was() {
+        assert_eq!(std::mem::size_of::<Packed>(), 8);
+        for source in [
+            Source::Glyphs(0, 0),
+            Source::Glyphs(3, 9),
+            Source::Glyphs(0, u32::MAX - 1),
+            Source::Hyphen(0),
+            Source::Hyphen(5),
+            Source::None,
+        ] {
+            assert_eq!(Packed::from(source).get(), source);
+        }
     }
 
     #[test]

@@ -413,7 +413,8 @@ impl Prepared {
     /// a compound's own hyphen), hyphenation points aside.
     pub fn widest_word(&self) -> Pt {
         let (mut widest, mut word) = (0.0f32, 0.0f32);
-        for (item, source) in self.items.items.iter().zip(&self.items.sources) {
+        let all = 0..self.items.items.len();
+        for (item, source) in self.items.items.iter().zip(self.items.sources(all)) {
             match (item, source) {
                 (Item::Box { width, .. }, _) => word += width,
                 (Item::Penalty { .. }, Source::Hyphen(_)) => {}
@@ -588,7 +589,7 @@ impl Prepared {
     /// reaches the paragraph's widest space (`max_space` em of its size).
     fn widest_scale(&self, from: usize, to: usize) -> f32 {
         let widest = (from..to)
-            .filter_map(|i| match self.items.sources[i] {
+            .filter_map(|i| match self.items.source(i) {
                 Source::Glyphs(a, b) => Some(a as usize..b as usize),
                 _ => None,
             })
@@ -622,8 +623,8 @@ impl Prepared {
         let mut natural = totals.width;
         let forced =
             matches!(items[to], Item::Penalty { cost, .. } if cost >= items::FORCED_BREAK_PENALTY);
-        let hyphen = match (&items[to], &self.items.sources[to]) {
-            (Item::Penalty { width, .. }, &Source::Hyphen(k)) => {
+        let hyphen = match (&items[to], self.items.source(to)) {
+            (Item::Penalty { width, .. }, Source::Hyphen(k)) => {
                 natural += width;
                 Some(k as usize)
             }
@@ -647,15 +648,15 @@ impl Prepared {
         };
         // The letters take their share (within ±2 %); the spaces the rest, so
         // the line ends exactly at the measure.
-        let last_mark = (from..to).rev().find_map(|i| match self.items.sources[i] {
+        let last_mark = (from..to).rev().find_map(|i| match self.items.source(i) {
             Source::Glyphs(a, b) => (a as usize..b as usize)
                 .rev()
                 .find(|&g| self.glyphs[g].kind == GlyphKind::Mark),
             _ => None,
         });
         let ink: f32 = (from..to)
-            .filter_map(|i| match (&items[i], &self.items.sources[i]) {
-                (Item::Box { .. }, &Source::Glyphs(a, b)) => Some(a as usize..b as usize),
+            .filter_map(|i| match (&items[i], self.items.source(i)) {
+                (Item::Box { .. }, Source::Glyphs(a, b)) => Some(a as usize..b as usize),
                 _ => None,
             })
             .flatten()
@@ -682,14 +683,13 @@ impl Prepared {
             1.0
         };
 
-        let glyph_span = |s: &Source| match *s {
+        let glyph_span = |s: Source| match s {
             Source::Glyphs(a, b) => Some((a, b)),
             _ => None,
         };
-        let sources = &self.items.sources[from..to];
         let first_last = (
-            sources.iter().find_map(glyph_span),
-            sources.iter().rev().find_map(glyph_span),
+            self.items.sources(from..to).find_map(glyph_span),
+            self.items.sources(from..to).rev().find_map(glyph_span),
         );
         let count = match first_last {
             (Some((a, _)), Some((_, b))) => b.saturating_sub(a) as usize,
@@ -697,8 +697,8 @@ impl Prepared {
         };
         // The glyphs of the line, in order: (run, glyph, its index, offset).
         let mut placed: Vec<(u16, PlacedGlyph, usize, (f32, f32))> = Vec::with_capacity(count);
-        for (item, source) in items[from..to].iter().zip(&self.items.sources[from..to]) {
-            if let (Item::Box { .. } | Item::Glue { .. }, &Source::Glyphs(a, b)) = (item, source) {
+        for (item, source) in items[from..to].iter().zip(self.items.sources(from..to)) {
+            if let (Item::Box { .. } | Item::Glue { .. }, Source::Glyphs(a, b)) = (item, source) {
                 let (a, b) = (a as usize, b as usize);
                 for (g, gi) in self.glyphs[a..b].iter().zip(a..b) {
                     let advance = match g.kind {
