@@ -1,9 +1,10 @@
 //! Time per stage and per page, and whole processes beside Typst's.
 //!
-//! Three issues: the example (2 pages), the example with its main story
-//! repeated to about 50 pages, and a stress issue with it repeated to about
-//! 1 000 pages (within the engine's limits on pages and characters). For
-//! each, in process: the
+//! Four issues: the example (2 pages), the example with its main story
+//! repeated to about 50 pages, the main stories of six issues one after the
+//! other (some 13 pages of text that does not repeat), and a stress issue
+//! with the example's repeated to about 1 000 pages (within the engine's
+//! limits on pages and characters). For each, in process: the
 //! median time of reading, layout and PDF, for the web edition and for both,
 //! in all and per page. Then the whole command as a user runs it, wall time
 //! (median), CPU time and peak memory (from `/usr/bin/time`, when installed),
@@ -68,6 +69,12 @@ fn main() {
             issue: long_issue(root, &example, LONG_COPIES),
             runs: RUNS,
             typst: Some(typst_dir.join("lettre-pma-x50.typ")),
+        },
+        Case {
+            name: "six main stories, distinct".into(),
+            issue: distinct_issue(root, &example),
+            runs: RUNS,
+            typst: None,
         },
         Case {
             name: format!("stress, main x{stress_copies}"),
@@ -307,25 +314,59 @@ fn typst_version(typst: &Path) -> String {
 
 /// The characters of the example's main story.
 fn main_story_chars(example: &Path) -> usize {
-    let text = std::fs::read_to_string(example).expect("the example exists");
-    let issue: serde_json::Value = serde_json::from_str(&text).expect("the example is JSON");
+    main_story(example)
+        .iter()
+        .map(|l| l.as_str().unwrap_or("").chars().count() + 1)
+        .sum()
+}
+
+/// The lines of an issue's main story.
+fn main_story(issue: &Path) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(issue).expect("the issue exists");
+    let issue: serde_json::Value = serde_json::from_str(&text).expect("the issue is JSON");
     let main = issue["stories"]
         .as_array()
         .expect("stories")
         .iter()
         .find(|s| s["name"] == "main")
         .expect("a main story");
-    main["text"]
-        .as_array()
-        .expect("lines")
-        .iter()
-        .map(|l| l.as_str().unwrap_or("").chars().count() + 1)
-        .sum()
+    main["text"].as_array().expect("lines").clone()
 }
 
 /// The example with its main story repeated `copies` times, written next to
 /// the system's temp files.
 fn long_issue(root: &Path, example: &Path, copies: usize) -> PathBuf {
+    let lines = main_story(example);
+    let mut long = Vec::new();
+    for _ in 0..copies {
+        long.extend(lines.iter().cloned());
+        long.push("".into());
+    }
+    issue_with_main(root, example, long, &format!("x{copies}"))
+}
+
+/// The example with, for main story, those of the example and of the
+/// fixtures 02–06 one after the other: some 13 pages of text that does not
+/// repeat, where the long issue repeats its words (which flatters the
+/// caches of shaped and hyphenated words).
+fn distinct_issue(root: &Path, example: &Path) -> PathBuf {
+    let mut lines = Vec::new();
+    let fixtures = (2..=6).map(|n| root.join(format!("tests/fixtures/lettre-pma-0{n}.json")));
+    for issue in std::iter::once(example.to_path_buf()).chain(fixtures) {
+        lines.extend(main_story(&issue));
+        lines.push("".into());
+    }
+    issue_with_main(root, example, lines, "distinct")
+}
+
+/// The example with `main` for main story, its layout and photo named by
+/// absolute paths, written next to the system's temp files (`tag` in its name).
+fn issue_with_main(
+    root: &Path,
+    example: &Path,
+    main: Vec<serde_json::Value>,
+    tag: &str,
+) -> PathBuf {
     let text = std::fs::read_to_string(example).expect("the example exists");
     let mut issue: serde_json::Value = serde_json::from_str(&text).expect("the example is JSON");
     issue["layout"] = root
@@ -335,13 +376,7 @@ fn long_issue(root: &Path, example: &Path, copies: usize) -> PathBuf {
         .into();
     for story in issue["stories"].as_array_mut().expect("stories") {
         if story["name"] == "main" {
-            let lines = story["text"].as_array().expect("lines").clone();
-            let mut long = Vec::new();
-            for _ in 0..copies {
-                long.extend(lines.iter().cloned());
-                long.push("".into());
-            }
-            story["text"] = long.into();
+            story["text"] = main.clone().into();
         }
         if story["name"] == "photo" {
             let abs = root
@@ -362,10 +397,8 @@ fn long_issue(root: &Path, example: &Path, copies: usize) -> PathBuf {
             story["text"] = lines.into();
         }
     }
-    let path = std::env::temp_dir().join(format!(
-        "maquette-bench-x{copies}-{}.json",
-        std::process::id()
-    ));
+    let path =
+        std::env::temp_dir().join(format!("maquette-bench-{tag}-{}.json", std::process::id()));
     std::fs::write(&path, serde_json::to_string(&issue).expect("serialises"))
         .expect("temp dir writable");
     path
