@@ -74,7 +74,7 @@ fn main() {
             name: "six main stories, distinct".into(),
             issue: distinct_issue(root, &example),
             runs: RUNS,
-            typst: None,
+            typst: Some(typst_dir.join("lettre-pma-distinct.typ")),
         },
         Case {
             name: format!("stress, main x{stress_copies}"),
@@ -346,7 +346,8 @@ fn long_issue(root: &Path, example: &Path, copies: usize) -> PathBuf {
 }
 
 /// The example with, for main story, those of the example and of the
-/// fixtures 02–06 one after the other: some 13 pages of text that does not
+/// fixtures 02–06 one after the other (as `benches/typst/lettre-pma-distinct.typ`
+/// sets them): some 13 pages of text that does not
 /// repeat, where the long issue repeats its words (which flatters the
 /// caches of shaped and hyphenated words).
 fn distinct_issue(root: &Path, example: &Path) -> PathBuf {
