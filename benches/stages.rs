@@ -365,7 +365,7 @@ fn distinct_issue(root: &Path, example: &Path) -> PathBuf {
 fn issue_with_main(
     root: &Path,
     example: &Path,
-    main: Vec<serde_json::Value>,
+    mut main: Vec<serde_json::Value>,
     tag: &str,
 ) -> PathBuf {
     let text = std::fs::read_to_string(example).expect("the example exists");
@@ -377,7 +377,7 @@ fn issue_with_main(
         .into();
     for story in issue["stories"].as_array_mut().expect("stories") {
         if story["name"] == "main" {
-            story["text"] = main.clone().into();
+            story["text"] = std::mem::take(&mut main).into();
         }
         if story["name"] == "photo" {
             let abs = root

@@ -76,7 +76,7 @@ pub enum Source {
 /// many): glyphs `start..end`; or, `end` being [`Packed::MARK`], a hyphen
 /// point at `start`, or nothing when `start` is the mark too.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Packed {
+struct Packed {
     start: u32,
     end: u32,
 }
@@ -86,7 +86,7 @@ impl Packed {
     const MARK: u32 = u32::MAX;
 
     /// The source it keeps.
-    pub fn get(self) -> Source {
+    fn get(self) -> Source {
         match (self.start, self.end) {
             (Self::MARK, Self::MARK) => Source::None,
             (k, Self::MARK) => Source::Hyphen(k),

@@ -183,8 +183,11 @@ fn deflate_with(compressor: &mut flate2::Compress, data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// Zlib-compresses data at `level` (the ICC profile at the fastest: its
-/// tables take ten times longer at the best level for a file 3 % smaller).
+/// Zlib-compresses data at `level` with flate2's encoder (the ICC profile,
+/// at the fastest: its tables take ten times longer at the best level for a
+/// file 3 % smaller). The profile keeps the encoder rather than
+/// [`deflate_with`]: at level 1 zlib-rs's bytes change with the room each
+/// call writes into, and the encoder's are the ones the files always had.
 fn deflate(data: &[u8], level: flate2::Compression) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::ZlibEncoder::new(Vec::with_capacity(data.len() / 2), level);
