@@ -11,12 +11,17 @@
 //! example kept 6.5 MB of code in memory with them scattered, 2.2 MB with
 //! them together. A name the build no longer has is skipped. Elsewhere the
 //! binary is linked as usual.
+//!
+//! The colour profiles shipped in `layouts/icc/` are compressed here, once,
+//! at zlib's best level, for the print editions that embed them (`icc`).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
+    compress_shipped_profiles(&Path::new(&var("CARGO_MANIFEST_DIR")).join("layouts/icc"));
     let native = var("HOST") == var("TARGET");
     let gnu_linux = var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu";
     if native && gnu_linux && glibc_reads_relr() {
@@ -42,6 +47,33 @@ fn main() {
         }
         println!("cargo:rustc-env=MAQUETTE_HOT_ORDER=1");
     }
+}
+
+/// Compresses each `.icc` profile in `dir` at zlib's best level into the
+/// build's output folder, and writes there `shipped_profiles.rs`: the list of
+/// (profile, compressed profile) that `icc` includes.
+fn compress_shipped_profiles(dir: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut profiles: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    profiles.retain(|p| p.extension().is_some_and(|e| e == "icc"));
+    profiles.sort();
+    let out = PathBuf::from(var("OUT_DIR"));
+    let mut list = String::from("&[\n");
+    for (i, profile) in profiles.iter().enumerate() {
+        println!("cargo:rerun-if-changed={}", profile.display());
+        let bytes = std::fs::read(profile).expect("reading a shipped colour profile");
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&bytes).expect("compressing in memory");
+        let packed = out.join(format!("profile-{i}.zlib"));
+        std::fs::write(&packed, encoder.finish().expect("compressing in memory"))
+            .expect("writing to the build's output folder");
+        list += &format!("    (include_bytes!({profile:?}), include_bytes!({packed:?})),\n");
+    }
+    list += "]\n";
+    std::fs::write(out.join("shipped_profiles.rs"), list)
+        .expect("writing to the build's output folder");
 }
 
 /// The build's environment variable `name`, or nothing.

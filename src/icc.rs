@@ -5,6 +5,19 @@ use crate::error::{Error, Problem, Result};
 use crate::model::layout::{Layout, PrintSpec};
 use std::path::{Path, PathBuf};
 
+/// The profiles shipped in `layouts/icc/`, each beside its bytes compressed
+/// at zlib's best level when maquette was built (see build.rs).
+const SHIPPED: &[(&[u8], &[u8])] = include!(concat!(env!("OUT_DIR"), "/shipped_profiles.rs"));
+
+/// The zlib-compressed bytes of a profile shipped with maquette, if `profile`
+/// is one of them byte for byte: the work done when maquette was built.
+pub fn shipped_deflated(profile: &[u8]) -> Option<&'static [u8]> {
+    SHIPPED
+        .iter()
+        .find(|(shipped, _)| *shipped == profile)
+        .map(|(_, deflated)| *deflated)
+}
+
 /// The layout's printing condition; an error if it has none.
 pub fn print_spec<'l>(layout: &'l Layout, layout_file: &Path) -> Result<&'l PrintSpec> {
     layout.print.as_ref().ok_or_else(|| {
