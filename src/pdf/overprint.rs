@@ -373,26 +373,35 @@ impl<'a> Scanner<'a> {
         &self.bytes[from..self.at]
     }
 
-    /// Skips a literal string, its opening parenthesis already read.
+    /// Skips a literal string, its opening parenthesis already read: from
+    /// parenthesis to parenthesis (krilla writes a glyph as two octal escapes),
+    /// each counting unless an odd run of backslashes escapes it.
     fn skip_string(&mut self) {
         let mut depth = 1;
-        while let Some(&b) = self.bytes.get(self.at) {
-            self.at += 1;
-            match b {
-                b'\\' => self.at += 1,
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return;
-                    }
+        while let Some(next) = memchr::memchr2(b'(', b')', &self.bytes[self.at..]) {
+            let paren = self.at + next;
+            self.at = paren + 1;
+            let backslashes = self.bytes[..paren]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if backslashes % 2 == 1 {
+                continue;
+            }
+            if self.bytes[paren] == b'(' {
+                depth += 1;
+            } else {
+                depth -= 1;
+                if depth == 0 {
+                    return;
                 }
-                _ => {}
             }
         }
+        self.at = self.bytes.len();
     }
 
-    /// Skips an array or a dictionary up to its `close`, its opening already read.
+    /// Skips a dictionary up to its `close`, its opening already read.
     fn skip_until(&mut self, close: &[u8]) {
         loop {
             self.skip_white();
@@ -404,6 +413,32 @@ impl<'a> Scanner<'a> {
                 return;
             }
             self.next_token();
+        }
+    }
+
+    /// Skips an array, its opening bracket already read, with what it holds
+    /// (a page's text is mostly `TJ` arrays). Only a literal string or a
+    /// comment can hold a bracket that is not one, so the rest is passed
+    /// over up to the next bracket, parenthesis or percent sign.
+    fn skip_array(&mut self) {
+        let mut depth = 1;
+        while let Some(&b) = self.bytes.get(self.at) {
+            self.at += 1;
+            match b {
+                b'[' => depth += 1,
+                b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return;
+                    }
+                }
+                b'(' => self.skip_string(),
+                b'%' => {
+                    self.at -= 1;
+                    self.skip_white();
+                }
+                _ => {}
+            }
         }
     }
 
@@ -444,15 +479,14 @@ impl<'a> Scanner<'a> {
                 Token::Other
             }
             b'<' => {
-                while self.bytes.get(self.at).is_some_and(|&c| c != b'>') {
-                    self.at += 1;
-                }
-                self.at += 1;
+                // A hex string holds no `>` but its end.
+                self.at = memchr::memchr(b'>', &self.bytes[self.at..])
+                    .map_or(self.bytes.len(), |end| self.at + end + 1);
                 Token::Other
             }
             b'[' => {
                 self.at += 1;
-                self.skip_until(b"]");
+                self.skip_array();
                 Token::Other
             }
             b'/' => {
@@ -494,7 +528,8 @@ fn rewrite(content: &[u8]) -> Option<Vec<u8>> {
         bytes: content,
         at: 0,
     };
-    let mut out: Vec<u8> = Vec::new();
+    // Room for the stream and for some of the operators inserted.
+    let mut out: Vec<u8> = Vec::with_capacity(content.len() + content.len() / 32);
     let mut copied = 0;
     let mut changed = false;
     let mut state = State::default();
@@ -700,6 +735,29 @@ mod tests {
         assert!(on < out.find("(a)").unwrap(), "{out}");
         // After Q the state is knock-out again: nothing to set before (b).
         assert_eq!(out.matches(" gs").count(), 1, "{out}");
+    }
+
+    /// An array is passed over whole, whatever brackets its strings,
+    /// comments and inner arrays hold, and its hex strings too.
+    #[test]
+    fn an_array_ends_at_its_own_closing_bracket() {
+        let src = b"[(a]b\\)c) (\\\\) (\\\\\\)]) ((x)\\\\) [1 [2]] <00ff> << /K (]) >> %c]\n 4] TJ <0a]> Tj 0 0 0 1 k";
+        let mut scanner = Scanner { bytes: src, at: 0 };
+        let tokens: Vec<Token> = std::iter::from_fn(|| scanner.next().map(|(_, t)| t)).collect();
+        assert_eq!(
+            tokens,
+            [
+                Token::Other,
+                Token::Operator(b"TJ"),
+                Token::Other,
+                Token::Operator(b"Tj"),
+                Token::Number(b"0"),
+                Token::Number(b"0"),
+                Token::Number(b"0"),
+                Token::Number(b"1"),
+                Token::Operator(b"k"),
+            ]
+        );
     }
 
     #[test]
