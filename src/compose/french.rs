@@ -21,9 +21,12 @@ fn is_space(c: char) -> bool {
 /// Applies the French rules to a paragraph given as runs of text; run
 /// boundaries are kept (a space removed or added belongs to a neighbouring run).
 pub fn apply(runs: &mut [String]) {
-    let mut chars: Vec<(char, usize)> = Vec::new();
+    // Each character with its run's index: an issue has fewer characters,
+    // so fewer runs, than a u32 counts.
+    const _: () = assert!(crate::model::issue::MAX_TEXT_CHARS <= u32::MAX as usize);
+    let mut chars: Vec<(char, u32)> = Vec::with_capacity(runs.iter().map(String::len).sum());
     for (i, run) in runs.iter().enumerate() {
-        chars.extend(run.chars().map(|c| (c, i)));
+        chars.extend(run.chars().map(|c| (c, i as u32)));
     }
     let chars = quotes(chars);
     let chars = spaces(chars);
@@ -31,13 +34,13 @@ pub fn apply(runs: &mut [String]) {
         run.clear();
     }
     for (c, i) in chars {
-        runs[i].push(c);
+        runs[i as usize].push(c);
     }
 }
 
 /// `'` → ’, `"…"` → «…», `...` → ….
-fn quotes(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
-    let mut out: Vec<(char, usize)> = Vec::with_capacity(chars.len());
+fn quotes(chars: Vec<(char, u32)>) -> Vec<(char, u32)> {
+    let mut out: Vec<(char, u32)> = Vec::with_capacity(chars.len());
     let mut i = 0;
     while i < chars.len() {
         let (c, run) = chars[i];
@@ -65,18 +68,27 @@ fn quotes(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
 /// The spaces: before high punctuation, inside guillemets, in numbers and
 /// abbreviations; whatever the editor typed there (a space, none, or a
 /// no-break one) becomes the right one.
-fn spaces(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
+fn spaces(chars: Vec<(char, u32)>) -> Vec<(char, u32)> {
     let n = chars.len();
     let at = |k: usize| chars.get(k).map(|x| x.0);
-    let mut out: Vec<(char, usize)> = Vec::with_capacity(n + n / 16);
+    let mut out: Vec<(char, u32)> = Vec::with_capacity(n + n / 16);
     let mut i = 0;
     while i < n {
         let (c, run) = chars[i];
         let next = at(i + 1);
-        let ends_word = next.is_none_or(|x| x.is_whitespace() || ".,;:!?»)\u{2026}".contains(x));
+        // Whether the word ends after this character (read only after a sign).
+        let ends_word = || {
+            next.is_none_or(|x| {
+                x.is_whitespace()
+                    || matches!(
+                        x,
+                        '.' | ',' | ';' | ':' | '!' | '?' | '»' | ')' | '\u{2026}'
+                    )
+            })
+        };
         match c {
             ';' | '!' | '?' | ':'
-                if ends_word || (c != ':' && next.is_some_and(|x| "!?".contains(x))) =>
+                if ends_word() || (c != ':' && matches!(next, Some('!' | '?'))) =>
             {
                 let space = if c == ':' { NBSP } else { NARROW_NBSP };
                 set_space_before(&mut out, space, run);
@@ -124,19 +136,19 @@ fn spaces(chars: Vec<(char, usize)>) -> Vec<(char, usize)> {
 }
 
 /// The last character of `out` that is not a space.
-fn prev_non_space(out: &[(char, usize)]) -> Option<char> {
+fn prev_non_space(out: &[(char, u32)]) -> Option<char> {
     out.iter().rev().map(|x| x.0).find(|&c| !is_space(c))
 }
 
 /// Replaces the spaces at the end of `out` by `space`, or adds it after a word.
-fn set_space_before(out: &mut Vec<(char, usize)>, space: char, run: usize) {
+fn set_space_before(out: &mut Vec<(char, u32)>, space: char, run: u32) {
     set_space_after(out, space, run, "«([!?;:");
 }
 
 /// Replaces the spaces at the end of `out` by `space`, or adds it, unless
 /// what precedes is one of `bare` (an opening sign, or a sign that takes no
 /// space before the next one).
-fn set_space_after(out: &mut Vec<(char, usize)>, space: char, run: usize, bare: &str) {
+fn set_space_after(out: &mut Vec<(char, u32)>, space: char, run: u32, bare: &str) {
     let mut space_run = None;
     while out.last().is_some_and(|&(c, _)| is_space(c)) {
         space_run = out.pop().map(|x| x.1);
@@ -154,7 +166,7 @@ fn set_space_after(out: &mut Vec<(char, usize)>, space: char, run: usize, bare: 
 
 /// An `h` typed between the hours and the minutes (`9h30`, `18h`): digits
 /// just before it (a whole number), and after it digits or the word's end.
-fn hour_mark(chars: &[(char, usize)], i: usize) -> bool {
+fn hour_mark(chars: &[(char, u32)], i: usize) -> bool {
     let at = |k: usize| chars.get(k).map(|x| x.0);
     let digits = (1..=2)
         .take_while(|&d| i >= d && at(i - d).is_some_and(|c| c.is_ascii_digit()))
@@ -169,7 +181,7 @@ fn hour_mark(chars: &[(char, usize)], i: usize) -> bool {
 }
 
 /// A space between digit groups: `650 000`, `23 000` (the left group has 1–3 digits).
-fn digit_group_space(chars: &[(char, usize)], i: usize) -> bool {
+fn digit_group_space(chars: &[(char, u32)], i: usize) -> bool {
     let digit = |k: usize| chars.get(k).is_some_and(|x| x.0.is_ascii_digit());
     let left = (1..=4).take_while(|&d| i >= d && digit(i - d)).count();
     let left_bounded = i <= left || !chars[i - left - 1].0.is_alphanumeric();
@@ -178,7 +190,7 @@ fn digit_group_space(chars: &[(char, usize)], i: usize) -> bool {
 }
 
 /// A space that must not break: `9 h 30`, `n° 1`, `M. Dagbert`, `15 mai` stays breakable.
-fn abbreviation_space(chars: &[(char, usize)], i: usize) -> bool {
+fn abbreviation_space(chars: &[(char, u32)], i: usize) -> bool {
     let c = |k: isize| -> Option<char> {
         let k = i as isize + k;
         (k >= 0)
@@ -206,7 +218,7 @@ const UNITS: [&str; 18] = [
 ];
 
 /// Does a unit or a month name stand at `start`, as a whole word?
-fn unit_or_month_follows(chars: &[(char, usize)], start: usize) -> bool {
+fn unit_or_month_follows(chars: &[(char, u32)], start: usize) -> bool {
     let word: String = chars[start.min(chars.len())..]
         .iter()
         .map(|x| x.0)
