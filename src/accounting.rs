@@ -65,7 +65,7 @@ struct Folded {
 /// ASCII folded apart, any other character decoded and folded through the
 /// capitals (ß and SS, ﬁ and FI are one). Adapters over `char_indices`
 /// took twice the time (the ×50 letter's check: 48 → 96 million
-/// instructions), and a `FlatMap` of the folding 38 against 20.
+/// instructions), and the folding kept as a `FlatMap` 38.7 against 31.2.
 struct Letters<'a> {
     text: &'a str,
     /// The next byte to read.

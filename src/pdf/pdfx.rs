@@ -195,8 +195,7 @@ fn deflate_with(compressor: &mut flate2::Compress, data: &[u8]) -> Vec<u8> {
 /// Zlib-compresses data at `level` with flate2's encoder (a profile not
 /// shipped with maquette, at the fastest: FOGRA39's 245 kB take 12 million
 /// instructions at level 1 and give 164 kB; zlib takes 50 times as long at
-/// level 9, for 132 kB).
-/// The profile keeps the encoder rather than
+/// level 9, for 132 kB). The profile keeps the encoder rather than
 /// [`deflate_with`]: at level 1 zlib-rs's bytes change with the room each
 /// call writes into, and the encoder's are the ones the files always had.
 fn deflate(data: &[u8], level: flate2::Compression) -> Vec<u8> {
