@@ -47,12 +47,29 @@ const CURRENCIES: &[&str] = &["€", "$", "£", "Euro", "euros", "EUR"];
 
 /// Applies the rules to a paragraph given as runs of text; run boundaries are kept.
 pub fn apply(runs: &mut [String], language: Language) {
-    let text: Vec<char> = runs.iter().flat_map(|r| r.chars()).collect();
-    let phone = phone_spaces(&text);
-    let mut words = Words::default();
-    let fixed: Vec<usize> = (0..text.len())
-        .filter(|&i| text[i] == ' ' && words.stay(&text, i, &phone, language))
+    let mut text: Vec<char> = Vec::with_capacity(runs.iter().map(String::len).sum());
+    for run in runs.iter() {
+        text.extend(run.chars());
+    }
+    // Where the white space is, in order: the words lie between.
+    let white: Vec<usize> = (0..text.len())
+        .filter(|&i| text[i].is_whitespace())
         .collect();
+    let phone = phone_spaces(&text, &white);
+    let mut words = Words::default();
+    let mut fixed: Vec<usize> = Vec::new();
+    for (n, &i) in white.iter().enumerate() {
+        if text[i] != ' ' {
+            continue;
+        }
+        // The words on either side, up to the white space before and after.
+        let start = n.checked_sub(1).map_or(0, |p| white[p] + 1);
+        let end = white.get(n + 1).copied().unwrap_or(text.len());
+        let (before, after) = (&text[start..i], &text[i + 1..end]);
+        if words.stay(&text, i, (before, after), &phone, language) {
+            fixed.push(i);
+        }
+    }
     if fixed.is_empty() {
         return;
     }
@@ -86,9 +103,16 @@ struct Words {
 
 impl Words {
     /// Whether the space at `i` of `text` keeps the words on either side of
-    /// it together; `phone` holds the spaces inside telephone numbers, in order.
-    fn stay(&mut self, text: &[char], i: usize, phone: &[usize], language: Language) -> bool {
-        let (before, after) = (word_before(text, i), word_after(text, i + 1));
+    /// it, `before` and `after`, together; `phone` holds the spaces inside
+    /// telephone numbers, in order.
+    fn stay(
+        &mut self,
+        text: &[char],
+        i: usize,
+        (before, after): (&[char], &[char]),
+        phone: &[usize],
+        language: Language,
+    ) -> bool {
         let after_starts = after.first().copied();
         // The words are written out only where a rule reads them whole: the
         // word before where the word after starts with a figure (a month
@@ -123,24 +147,6 @@ impl Words {
     }
 }
 
-/// The word that ends just before position `i` (up to the previous space).
-fn word_before(text: &[char], i: usize) -> &[char] {
-    let start = text[..i]
-        .iter()
-        .rposition(|c| c.is_whitespace())
-        .map_or(0, |p| p + 1);
-    &text[start..i]
-}
-
-/// The word that starts at `i` (up to the next space).
-fn word_after(text: &[char], i: usize) -> &[char] {
-    let end = text[i.min(text.len())..]
-        .iter()
-        .position(|c| c.is_whitespace())
-        .map_or(text.len(), |p| p + i);
-    &text[i.min(end)..end]
-}
-
 /// A word without the punctuation that closes it.
 fn word_unit(word: &str) -> &str {
     let trimmed = word.trim_end_matches([',', ';', ':', '!', '?', ')', '”', '’', '“', '»']);
@@ -156,8 +162,9 @@ const LONG_PHONE_GROUPS: usize = 5;
 
 /// The spaces inside telephone numbers: three groups or more of up to four
 /// digits (a `+`, brackets and dots allowed) separated by single spaces
-/// (« 03 21 08 61 40 », « +33 (0)3 21 08 61 40 », « 020 7946 0018 »).
-fn phone_spaces(text: &[char]) -> Vec<usize> {
+/// (« 03 21 08 61 40 », « +33 (0)3 21 08 61 40 », « 020 7946 0018 »);
+/// `white` holds where the white space of `text` is, in order.
+fn phone_spaces(text: &[char], white: &[usize]) -> Vec<usize> {
     let is_group = |w: &[char]| {
         let digits = w.iter().filter(|c| c.is_ascii_digit()).count();
         (1..=4).contains(&digits)
@@ -177,10 +184,7 @@ fn phone_spaces(text: &[char]) -> Vec<usize> {
         }
         groups.clear();
     };
-    for i in 0..=text.len() {
-        if i < text.len() && !text[i].is_whitespace() {
-            continue;
-        }
+    for i in white.iter().copied().chain(std::iter::once(text.len())) {
         let word = &text[start..i];
         let joined =
             groups.last().is_some_and(|g| g.1 + 1 == start) && text.get(start - 1) == Some(&' ');
