@@ -253,6 +253,8 @@ mod tests {
         assert_eq!(fr("«Habitat»"), "«\u{A0}Habitat\u{A0}»");
         assert_eq!(fr("le \"Plan\" !"), "le «\u{A0}Plan\u{A0}»\u{202F}!");
         assert_eq!(fr("l'énergie"), "l’énergie");
+        assert_eq!(fr("et... \"oui\"..."), "et… «\u{A0}oui\u{A0}»…");
+        assert_eq!(fr("\"a\"''."), "«\u{A0}a\u{A0}»’’.");
     }
 
     #[test]
