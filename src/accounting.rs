@@ -138,14 +138,11 @@ fn latin_folded(c: char) -> Option<char> {
     }
 }
 
-/// `char::is_alphanumeric`, answered at once for the accented Latin letters
-/// and the general punctuation (’, no-break spaces, dashes) of running text.
+/// `char::is_alphanumeric`, answered at once for the general punctuation
+/// (’, no-break spaces, dashes) of running text; the accented Latin letters
+/// are known by [`latin_folded`] before this is asked.
 fn is_alphanumeric(c: char) -> bool {
-    match c {
-        '\u{C0}'..='\u{FF}' => c != '\u{D7}' && c != '\u{F7}',
-        '\u{2000}'..='\u{206F}' => false,
-        _ => c.is_alphanumeric(),
-    }
+    !matches!(c, '\u{2000}'..='\u{206F}') && c.is_alphanumeric()
 }
 
 /// The letters and digits of the lines placed for a story, in pouring

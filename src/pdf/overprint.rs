@@ -347,17 +347,17 @@ impl<'a> Scanner<'a> {
             if is_white(b) {
                 self.at += 1;
             } else if b == b'%' {
-                while self
-                    .bytes
-                    .get(self.at)
-                    .is_some_and(|&c| c != b'\n' && c != b'\r')
-                {
-                    self.at += 1;
-                }
+                self.skip_comment();
             } else {
                 break;
             }
         }
+    }
+
+    /// Skips a comment, up to the end of its line.
+    fn skip_comment(&mut self) {
+        let rest = &self.bytes[self.at..];
+        self.at += memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
     }
 
     /// The regular characters from here.
@@ -401,15 +401,16 @@ impl<'a> Scanner<'a> {
         self.at = self.bytes.len();
     }
 
-    /// Skips a dictionary up to its `close`, its opening already read.
-    fn skip_until(&mut self, close: &[u8]) {
+    /// Skips a dictionary up to its `>>`, its `<<` already read, token by
+    /// token (a hex string in it holds a `>`).
+    fn skip_dictionary(&mut self) {
         loop {
             self.skip_white();
             if self.at >= self.bytes.len() {
                 return;
             }
-            if self.bytes[self.at..].starts_with(close) {
-                self.at += close.len();
+            if self.bytes[self.at..].starts_with(b">>") {
+                self.at += 2;
                 return;
             }
             self.next_token();
@@ -433,10 +434,7 @@ impl<'a> Scanner<'a> {
                     }
                 }
                 b'(' => self.skip_string(),
-                b'%' => {
-                    self.at -= 1;
-                    self.skip_white();
-                }
+                b'%' => self.skip_comment(),
                 _ => {}
             }
         }
@@ -475,7 +473,7 @@ impl<'a> Scanner<'a> {
             }
             b'<' if self.bytes.get(self.at + 1) == Some(&b'<') => {
                 self.at += 2;
-                self.skip_until(b">>");
+                self.skip_dictionary();
                 Token::Other
             }
             b'<' => {
