@@ -217,20 +217,6 @@ pub fn compose(
     };
     let placed = placement::place(&layout, built, &files);
     findings.extend(placed.findings.iter().cloned());
-    findings.extend(crate::accounting::check(
-        &placed.stories,
-        &issue.stories,
-        issue_file,
-    ));
-    for s in &placed.stories {
-        findings.extend(overfull(
-            &issue.stories[s.index].name,
-            &s.story,
-            &s.filled,
-            issue_file,
-            layout.page.width_mm.into(),
-        ));
-    }
     let month = date.month_name(&issue.meta.language).to_string();
     let pages_field = placed.masters.len().to_string();
     let field =
@@ -244,20 +230,41 @@ pub fn compose(
     let contents = frame_contents(&placed.stories);
     let mut pages = Vec::with_capacity(placed.masters.len());
     let mut bookmarks = Vec::new();
-    for (page, master) in placed.masters.iter().enumerate() {
-        let on_page = PageInput {
-            page,
-            master,
-            contents: &contents,
-            stories: &placed.stories,
-        };
-        let mut sink = Sink {
-            images: &mut images,
-            findings: &mut findings,
-            bookmarks: &mut bookmarks,
-        };
-        pages.push(draw_page(&on_page, &drawing, &mut shaper, &mut sink)?);
-    }
+    // The check that no word is lost only reads the placed stories: it runs
+    // on another core while the pages are drawn, and its findings keep
+    // their place, before the overfull lines'.
+    let accounted_at = findings.len();
+    let mut accounted = Vec::new();
+    rayon::in_place_scope(|scope| -> Result<()> {
+        scope.spawn(|_| {
+            accounted = crate::accounting::check(&placed.stories, &issue.stories, issue_file);
+        });
+        for s in &placed.stories {
+            findings.extend(overfull(
+                &issue.stories[s.index].name,
+                &s.story,
+                &s.filled,
+                issue_file,
+                layout.page.width_mm.into(),
+            ));
+        }
+        for (page, master) in placed.masters.iter().enumerate() {
+            let on_page = PageInput {
+                page,
+                master,
+                contents: &contents,
+                stories: &placed.stories,
+            };
+            let mut sink = Sink {
+                images: &mut images,
+                findings: &mut findings,
+                bookmarks: &mut bookmarks,
+            };
+            pages.push(draw_page(&on_page, &drawing, &mut shaper, &mut sink)?);
+        }
+        Ok(())
+    })?;
+    findings.splice(accounted_at..accounted_at, accounted);
     let empty: Vec<usize> = (0..placed.masters.len())
         .filter(|&p| !placement::page_has_text(&placed.stories, p))
         .collect();
