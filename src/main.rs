@@ -350,11 +350,13 @@ fn render(
         let rendered = maquette::render(issue, &editions, &options)?;
         let mut shown = None;
         for (edition, bytes) in rendered.editions {
-            if edition == Edition::Web {
+            // The web edition is kept for the page images only if they are asked for.
+            if out.png && edition == Edition::Web {
+                if images_only {
+                    shown = Some(bytes);
+                    continue;
+                }
                 shown = Some(bytes.clone());
-            }
-            if images_only && edition == Edition::Web {
-                continue;
             }
             let both = out.edition == Editions::Both;
             let path = output_path(issue, out.output.as_deref(), edition, both);
