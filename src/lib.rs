@@ -222,9 +222,10 @@ pub fn render(issue_file: &Path, editions: &[Edition], options: &Options) -> Res
 /// edition's streams are compressed as rayon jobs, which that thread takes
 /// up itself while it waits, where this one would sleep until they are done
 /// (×50 letter: web, PDF stage 91 → 74 ms, medians of 41 runs; print alone,
-/// 149 → 142 ms and 42.0 → 40.5 MiB, medians of 21). With both editions, the print edition is written on this
-/// thread: as rayon's second job it took more time, beside a web edition
-/// that keeps both of rayon's threads busy.
+/// 149 → 142 ms and 42.0 → 40.5 MiB, medians of 21). With both editions,
+/// the print edition is written on this thread: as rayon's second job it
+/// took more time, beside a web edition that keeps both of rayon's threads
+/// busy.
 fn write_editions(
     doc: &pages::Document,
     editions: &[Edition],

@@ -228,43 +228,25 @@ pub fn compose(
         field: &field,
     };
     let contents = frame_contents(&placed.stories);
-    let mut pages = Vec::with_capacity(placed.masters.len());
     let mut bookmarks = Vec::new();
-    // The check that no word is lost only reads the placed stories: it runs
-    // on another core while the pages are drawn, and its findings keep
-    // their place, before the overfull lines'.
-    let accounted_at = findings.len();
-    let mut accounted = Vec::new();
-    rayon::in_place_scope(|scope| -> Result<()> {
-        scope.spawn(|_| {
-            accounted = crate::accounting::check(&placed.stories, &issue.stories, issue_file);
-        });
-        for s in &placed.stories {
-            findings.extend(overfull(
-                &issue.stories[s.index].name,
-                &s.story,
-                &s.filled,
-                issue_file,
-                layout.page.width_mm.into(),
-            ));
-        }
-        for (page, master) in placed.masters.iter().enumerate() {
-            let on_page = PageInput {
-                page,
-                master,
-                contents: &contents,
-                stories: &placed.stories,
-            };
-            let mut sink = Sink {
-                images: &mut images,
-                findings: &mut findings,
-                bookmarks: &mut bookmarks,
-            };
-            pages.push(draw_page(&on_page, &drawing, &mut shaper, &mut sink)?);
-        }
-        Ok(())
-    })?;
-    findings.splice(accounted_at..accounted_at, accounted);
+    let mut sink = Sink {
+        images: &mut images,
+        findings: &mut findings,
+        bookmarks: &mut bookmarks,
+    };
+    let checked = Checked {
+        issue: &issue,
+        issue_file,
+        page_width: layout.page.width_mm.into(),
+    };
+    let mut pages = draw_pages(
+        &placed,
+        &contents,
+        &checked,
+        &drawing,
+        &mut shaper,
+        &mut sink,
+    )?;
     let empty: Vec<usize> = (0..placed.masters.len())
         .filter(|&p| !placement::page_has_text(&placed.stories, p))
         .collect();
@@ -314,6 +296,59 @@ pub fn compose(
         findings,
         proof: overset,
     })
+}
+
+/// What the placed stories are checked against: the issue, its file, the page's width.
+struct Checked<'a> {
+    issue: &'a Issue,
+    issue_file: &'a Path,
+    page_width: Pt,
+}
+
+/// Draws every page. The check that no word is lost only reads the placed
+/// stories: it runs on another core meanwhile, and its findings keep their
+/// place, before those of the overfull lines and of the pages.
+fn draw_pages(
+    placed: &placement::Placement,
+    contents: &Contents,
+    checked: &Checked,
+    drawing: &Drawing,
+    shaper: &mut Shaper,
+    sink: &mut Sink,
+) -> Result<Vec<Page>> {
+    let accounted_at = sink.findings.len();
+    let mut accounted = Vec::new();
+    let mut pages = Vec::with_capacity(placed.masters.len());
+    rayon::in_place_scope(|scope| -> Result<()> {
+        scope.spawn(|_| {
+            accounted = crate::accounting::check(
+                &placed.stories,
+                &checked.issue.stories,
+                checked.issue_file,
+            );
+        });
+        for s in &placed.stories {
+            sink.findings.extend(overfull(
+                &checked.issue.stories[s.index].name,
+                &s.story,
+                &s.filled,
+                checked.issue_file,
+                checked.page_width,
+            ));
+        }
+        for (page, master) in placed.masters.iter().enumerate() {
+            let on_page = PageInput {
+                page,
+                master,
+                contents,
+                stories: &placed.stories,
+            };
+            pages.push(draw_page(&on_page, drawing, shaper, sink)?);
+        }
+        Ok(())
+    })?;
+    sink.findings.splice(accounted_at..accounted_at, accounted);
+    Ok(pages)
 }
 
 /// Pages (0-based) as a reader counts them: « page 3 », « pages 3, 5–9 ».
