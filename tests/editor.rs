@@ -503,3 +503,49 @@ fn page_images_have_the_size_asked_for_and_show_the_page() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("no page 9"));
 }
+
+#[test]
+fn page_images_of_a_print_run_show_the_web_edition_without_writing_it() {
+    let dir = TestDir::new("page_images_of_a_print_run_show_the_web_edition_without_writing_it");
+    let pdf = dir.join("lettre.pdf");
+    let out = run(&mut maquette([
+        OsStr::new("render"),
+        example_issue_path().as_os_str(),
+        "--edition".as_ref(),
+        "print".as_ref(),
+        "-o".as_ref(),
+        pdf.as_os_str(),
+        "--png".as_ref(),
+        "--png-width".as_ref(),
+        "400".as_ref(),
+    ]));
+    assert_success(&out, "maquette render --edition print --png");
+    // The one PDF written is the print edition: PDF/X, pages larger than
+    // A4 (595 × 842 pt) by the bleed and the crop marks.
+    let bytes = fs::read(&pdf).unwrap();
+    assert!(
+        bytes.windows(8).any(|w| w == b"GTS_PDFX"),
+        "no PDF/X output intent"
+    );
+    let info = tool("pdfinfo", [pdf.as_os_str()]);
+    let size = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .unwrap_or_else(|| panic!("{info}"));
+    let width: f64 = size.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(width > 600.0, "{size}");
+    let listing = dir.listing();
+    let pdfs: Vec<&String> = listing.iter().filter(|f| f.ends_with(".pdf")).collect();
+    assert_eq!(pdfs, ["lettre.pdf"], "{listing:?}");
+    for page in 1..=2 {
+        let png = dir.join(&format!("lettre-page-{page}.png"));
+        let bytes = fs::read(&png).unwrap_or_else(|_| panic!("no {}", png.display()));
+        // The web edition's page (A4, no bleed) at 400 px wide: 400 × 566.
+        assert_eq!(png_size(&bytes), (400, 566), "page {page}");
+        let (colours, inked) = variety(&png);
+        assert!(
+            colours > 50 && inked > 0.05,
+            "page {page} looks blank: {colours} colours, {inked:.3} inked"
+        );
+    }
+}
