@@ -443,6 +443,21 @@ fn variety(png: &Path) -> (usize, f64) {
     )
 }
 
+/// Checks that `dir` holds the example's two page images `STEM-page-N.png`,
+/// each `size` pixels and showing a page, not a blank.
+fn assert_pages_shown(dir: &TestDir, stem: &str, size: (u32, u32)) {
+    for page in 1..=2 {
+        let png = dir.join(&format!("{stem}-page-{page}.png"));
+        let bytes = fs::read(&png).unwrap_or_else(|_| panic!("no {}", png.display()));
+        assert_eq!(png_size(&bytes), size, "page {page}");
+        let (colours, inked) = variety(&png);
+        assert!(
+            colours > 50 && inked > 0.05,
+            "page {page} looks blank: {colours} colours, {inked:.3} inked"
+        );
+    }
+}
+
 #[test]
 fn page_images_have_the_size_asked_for_and_show_the_page() {
     let dir = TestDir::new("page_images_have_the_size_asked_for_and_show_the_page");
@@ -458,17 +473,8 @@ fn page_images_have_the_size_asked_for_and_show_the_page() {
     ]));
     assert_success(&out, "maquette render --png");
     assert!(pdf.is_file());
-    for page in 1..=2 {
-        let png = dir.join(&format!("lettre-page-{page}.png"));
-        let bytes = fs::read(&png).unwrap_or_else(|_| panic!("no {}", png.display()));
-        // A4 at 800 px wide: 800 × 1131.
-        assert_eq!(png_size(&bytes), (800, 1131), "page {page}");
-        let (colours, inked) = variety(&png);
-        assert!(
-            colours > 50 && inked > 0.05,
-            "page {page} looks blank: {colours} colours, {inked:.3} inked"
-        );
-    }
+    // A4 at 800 px wide: 800 × 1131.
+    assert_pages_shown(&dir, "lettre", (800, 1131));
 
     // preview: page 1 only, at 50 dpi, to a name of one's choice, and no PDF.
     let thumb = dir.join("thumb.png");
@@ -537,15 +543,6 @@ fn page_images_of_a_print_run_show_the_web_edition_without_writing_it() {
     let listing = dir.listing();
     let pdfs: Vec<&String> = listing.iter().filter(|f| f.ends_with(".pdf")).collect();
     assert_eq!(pdfs, ["lettre.pdf"], "{listing:?}");
-    for page in 1..=2 {
-        let png = dir.join(&format!("lettre-page-{page}.png"));
-        let bytes = fs::read(&png).unwrap_or_else(|_| panic!("no {}", png.display()));
-        // The web edition's page (A4, no bleed) at 400 px wide: 400 × 566.
-        assert_eq!(png_size(&bytes), (400, 566), "page {page}");
-        let (colours, inked) = variety(&png);
-        assert!(
-            colours > 50 && inked > 0.05,
-            "page {page} looks blank: {colours} colours, {inked:.3} inked"
-        );
-    }
+    // The web edition's pages (A4, no bleed) at 400 px wide: 400 × 566.
+    assert_pages_shown(&dir, "lettre", (400, 566));
 }
