@@ -217,6 +217,18 @@ pub fn compose(
     };
     let placed = placement::place(&layout, built, &files);
     findings.extend(placed.findings.iter().cloned());
+    // What the check that no word is lost finds goes here, before the
+    // overfull lines: it runs while the pages are drawn.
+    let accounted_at = findings.len();
+    for s in &placed.stories {
+        findings.extend(overfull(
+            &issue.stories[s.index].name,
+            &s.story,
+            &s.filled,
+            issue_file,
+            layout.page.width_mm.into(),
+        ));
+    }
     let month = date.month_name(&issue.meta.language).to_string();
     let pages_field = placed.masters.len().to_string();
     let field =
@@ -234,19 +246,16 @@ pub fn compose(
         findings: &mut findings,
         bookmarks: &mut bookmarks,
     };
-    let checked = Checked {
-        issue: &issue,
-        issue_file,
-        page_width: layout.page.width_mm.into(),
-    };
-    let mut pages = draw_pages(
+    let (mut pages, accounted) = draw_pages(
         &placed,
         &contents,
-        &checked,
+        &issue,
+        issue_file,
         &drawing,
         &mut shaper,
         &mut sink,
     )?;
+    findings.splice(accounted_at..accounted_at, accounted);
     let empty: Vec<usize> = (0..placed.masters.len())
         .filter(|&p| !placement::page_has_text(&placed.stories, p))
         .collect();
@@ -298,44 +307,24 @@ pub fn compose(
     })
 }
 
-/// What the placed stories are checked against: the issue, its file, the page's width.
-struct Checked<'a> {
-    issue: &'a Issue,
-    issue_file: &'a Path,
-    page_width: Pt,
-}
-
-/// Draws every page. The check that no word is lost only reads the placed
-/// stories: it runs on another core meanwhile, and its findings keep their
-/// place, before those of the overfull lines and of the pages.
+/// Draws every page and, meanwhile on another core, checks that no word of
+/// the issue is lost (the check only reads the placed stories). Returns the
+/// pages, and what the check found.
 fn draw_pages(
     placed: &placement::Placement,
     contents: &Contents,
-    checked: &Checked,
+    issue: &Issue,
+    issue_file: &Path,
     drawing: &Drawing,
     shaper: &mut Shaper,
     sink: &mut Sink,
-) -> Result<Vec<Page>> {
-    let accounted_at = sink.findings.len();
+) -> Result<(Vec<Page>, Vec<Finding>)> {
     let mut accounted = Vec::new();
     let mut pages = Vec::with_capacity(placed.masters.len());
     rayon::in_place_scope(|scope| -> Result<()> {
         scope.spawn(|_| {
-            accounted = crate::accounting::check(
-                &placed.stories,
-                &checked.issue.stories,
-                checked.issue_file,
-            );
+            accounted = crate::accounting::check(&placed.stories, &issue.stories, issue_file)
         });
-        for s in &placed.stories {
-            sink.findings.extend(overfull(
-                &checked.issue.stories[s.index].name,
-                &s.story,
-                &s.filled,
-                checked.issue_file,
-                checked.page_width,
-            ));
-        }
         for (page, master) in placed.masters.iter().enumerate() {
             let on_page = PageInput {
                 page,
@@ -347,8 +336,7 @@ fn draw_pages(
         }
         Ok(())
     })?;
-    sink.findings.splice(accounted_at..accounted_at, accounted);
-    Ok(pages)
+    Ok((pages, accounted))
 }
 
 /// Pages (0-based) as a reader counts them: « page 3 », « pages 3, 5–9 ».
