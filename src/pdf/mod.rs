@@ -14,6 +14,7 @@ pub mod vector;
 
 use crate::compose::LineRun;
 use crate::error::{Error, Problem, Result};
+use crate::fonts::Face;
 use crate::images::Picture;
 use crate::model::language::Language;
 use crate::pages::{Document, Mark, Origin};
@@ -98,6 +99,9 @@ struct Press<'d> {
     palette: HashMap<&'d str, Color>,
     /// In print, the CMYK of each swatch, by its RGB (for drawings' colours).
     cmyk_of_rgb: HashMap<[u8; 3], Color>,
+    /// This edition's own handles on the faces, by [`crate::fonts::FaceId`] (see
+    /// [`crate::fonts::Face::own_pdf_font`]).
+    fonts: Vec<krilla::text::Font>,
 }
 
 impl<'d> Press<'d> {
@@ -129,6 +133,7 @@ impl<'d> Press<'d> {
             tagged: edition == Edition::Web && doc.proof.is_none(),
             palette,
             cmyk_of_rgb,
+            fonts: doc.fonts.faces().iter().map(Face::own_pdf_font).collect(),
         })
     }
 
@@ -728,7 +733,7 @@ fn draw_run(
         })
         .collect();
     surface.set_fill(Some(press.fill(&run.style.color)?));
-    let font = press.doc.fonts.face(run.style.face).pdf_font.clone();
+    let font = press.fonts[run.style.face.0].clone();
     surface.draw_glyphs(
         Point::from_xy((x + run.x).0, baseline.0),
         &glyphs,
