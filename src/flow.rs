@@ -9,6 +9,7 @@ use crate::compose::{Line, Prepared};
 use crate::units::{Pt, Rect};
 use rustc_hash::FxHashMap;
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 pub use table::{column_widths, RowStyle, SetRow, SetTable, Table};
 
 /// Share of the leading above the baseline: a line occupies `leading`, its
@@ -181,41 +182,63 @@ pub struct Poured {
 
 /// The lines of each block, set once per width and constraint, and each
 /// table, set once per width.
-pub struct LineCache<'b> {
+pub struct LineCache<'b, 's> {
     blocks: &'b [Block],
     lines: FxHashMap<(usize, LineSet), Vec<Line>>,
     tables: FxHashMap<(usize, u32), Rc<SetTable>>,
     /// Whether the lines a slot will ask for are set beforehand, on every core.
     ahead: bool,
+    /// Where the lines of the slots to come are set while this one is
+    /// poured, if anywhere.
+    scope: Option<&'s rayon::Scope<'b>>,
+    /// The lines being set there, each given back when it is done.
+    pending: FxHashMap<(usize, LineSet), Pending>,
 }
 
-impl<'b> LineCache<'b> {
+/// The lines of a block being set on another thread, or the panic that
+/// stopped them: `None` until they are done.
+type Pending = Arc<Mutex<Option<std::thread::Result<Vec<Line>>>>>;
+
+impl<'b, 's> LineCache<'b, 's> {
     /// A cache over a story's blocks.
-    pub fn new(blocks: &'b [Block]) -> LineCache<'b> {
+    pub fn new(blocks: &'b [Block]) -> LineCache<'b, 's> {
         LineCache {
             blocks,
             lines: FxHashMap::default(),
             tables: FxHashMap::default(),
             ahead: true,
+            scope: None,
+            pending: FxHashMap::default(),
+        }
+    }
+
+    /// A cache that also sets, in `scope`, the lines the slots after the
+    /// one being poured will ask for, while it is poured.
+    pub fn pipelined(blocks: &'b [Block], scope: &'s rayon::Scope<'b>) -> LineCache<'b, 's> {
+        LineCache {
+            scope: Some(scope),
+            ..LineCache::new(blocks)
         }
     }
 
     /// A cache that sets each block's lines only when pouring asks for them.
     #[cfg(test)]
-    fn on_demand(blocks: &'b [Block]) -> LineCache<'b> {
+    fn on_demand(blocks: &'b [Block]) -> LineCache<'b, 's> {
         LineCache {
             ahead: false,
             ..LineCache::new(blocks)
         }
     }
 
-    /// Sets beforehand, on every core, the lines a slot `width` wide and
-    /// `height` high will most likely ask for from `pos`: the block there,
-    /// from where it stands, and those after it, as many as their length
-    /// says will fill the slot (one more after a heading, for the text it
-    /// keeps with). Pouring finds them here, and sets itself any it needs
-    /// past them; they are the lines it would set.
-    fn set_ahead(&mut self, pos: Position, width: Pt, height: Pt) {
+    /// Sets beforehand the lines a slot `width` wide will most likely ask
+    /// for from `pos`, and starts setting those of the slot after it (`next`,
+    /// its width and height, if any): the block there, from where it stands,
+    /// and those after it, as many as their length says will fill the slots
+    /// (one more after a heading, for the text it keeps with). The slot's
+    /// own are set on every core at once; the next slot's, each as a job of
+    /// rayon's, are set while this one is poured. Pouring finds them here,
+    /// and sets itself any it needs past them; they are the lines it would set.
+    fn set_ahead(&mut self, pos: Position, width: Pt, height: Pt, next: Option<(Pt, Pt)>) {
         if !self.ahead {
             return;
         }
@@ -228,25 +251,38 @@ impl<'b> LineCache<'b> {
         } else {
             pos
         };
-        let next = LineSet {
+        let start_of = |width: Pt| LineSet {
             from_item: 0,
             width: width.0.to_bits(),
             unhyphenated: None,
         };
-        let mut todo: Vec<(usize, LineSet)> = Vec::new();
-        let mut room = height;
+        let mut now: Vec<(usize, LineSet)> = Vec::new();
+        let mut later: Vec<(usize, LineSet)> = Vec::new();
+        let mut next = next.filter(|_| self.scope.is_some());
+        let (mut width, mut room, mut in_slot) = (width, height, true);
         let (mut block, mut set, mut line) = (pos.block, pos.set, pos.line);
         let mut keep = false;
         while let Some(b) = self.blocks.get(block) {
             if room <= Pt::ZERO && !keep {
-                break;
+                let Some((w, h)) = next.take() else { break };
+                (width, room, in_slot) = (w, room + h, false);
+                if block > pos.block {
+                    set = start_of(width);
+                }
             }
             let h = match &b.content {
                 Content::Text(p) => {
-                    let lines = match self.lines.get(&(block, set)) {
+                    let key = (block, set);
+                    let lines = match self.lines.get(&key) {
                         Some(lines) => lines.len().saturating_sub(line),
                         None => {
-                            todo.push((block, set));
+                            if !self.pending.contains_key(&key) {
+                                if in_slot {
+                                    now.push(key)
+                                } else {
+                                    later.push(key)
+                                }
+                            }
                             p.estimated_lines(set.from_item, width)
                         }
                     };
@@ -257,19 +293,50 @@ impl<'b> LineCache<'b> {
             };
             room = room - h - b.space_before;
             keep = b.keep_with_next;
-            (block, set, line) = (block + 1, next, 0);
+            (block, set, line) = (block + 1, start_of(width), 0);
         }
-        if todo.len() < 2 {
+        if now.len() >= 2 {
             // One block is set as soon when pouring asks for it.
-            return;
+            use rayon::prelude::*;
+            let blocks = self.blocks;
+            let set: Vec<((usize, LineSet), Vec<Line>)> = now
+                .into_par_iter()
+                .map(|(i, set)| ((i, set), lines_of(&blocks[i], set)))
+                .collect();
+            self.lines.extend(set);
         }
-        use rayon::prelude::*;
-        let blocks = self.blocks;
-        let set: Vec<((usize, LineSet), Vec<Line>)> = todo
-            .into_par_iter()
-            .map(|(i, set)| ((i, set), lines_of(&blocks[i], set)))
-            .collect();
-        self.lines.extend(set);
+        if let Some(scope) = self.scope {
+            let blocks = self.blocks;
+            for key in later {
+                let done: Pending = Arc::default();
+                self.pending.insert(key, Arc::clone(&done));
+                scope.spawn(move |_| {
+                    let (block, set) = key;
+                    let lines = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        lines_of(&blocks[block], set)
+                    }));
+                    *done.lock().unwrap_or_else(PoisonError::into_inner) = Some(lines);
+                });
+            }
+        }
+    }
+
+    /// Waits for the lines of `key` if they are being set on another
+    /// thread, running rayon's jobs meanwhile, and keeps them. A panic
+    /// there goes on here, where the lines were asked for.
+    fn settle(&mut self, key: (usize, LineSet)) {
+        let Some(done) = self.pending.remove(&key) else {
+            return;
+        };
+        let lines = loop {
+            if let Some(set) = done.lock().unwrap_or_else(PoisonError::into_inner).take() {
+                break set.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            }
+            if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                std::thread::yield_now();
+            }
+        };
+        self.lines.insert(key, lines);
     }
 
     /// The table of `block` set at `width`, if the block is a table.
@@ -286,6 +353,7 @@ impl<'b> LineCache<'b> {
 
     /// The lines of `block` in the set `set`.
     fn get(&mut self, block: usize, set: LineSet) -> &[Line] {
+        self.settle((block, set));
         let blocks = self.blocks;
         self.lines
             .entry((block, set))
@@ -360,7 +428,8 @@ pub fn pour(
         let mut y = s.area.y; // bottom of the last line box
         let mut prev_after: Option<Pt> = None; // None: nothing placed yet in this slot
         let width = s.area.w;
-        cache.set_ahead(pos, width, bottom - s.area.y);
+        let next = slot(k).map(|t| (t.area.w, limit(&t).map_or(t.area.h, |h| t.area.h.min(h))));
+        cache.set_ahead(pos, width, bottom - s.area.y, next);
         while pos.block < blocks.len() {
             let b = &blocks[pos.block];
             let gap = prev_after.map_or(Pt::ZERO, |a| gap_between(blocks, pos.block, a));
@@ -873,16 +942,42 @@ mod tests {
             assert!(!what(&on_demand).is_empty());
             assert_eq!(what(&beforehand), what(&on_demand));
             assert_eq!(beforehand.end, on_demand.end);
+            // With the next slot's lines set while a slot is poured.
+            let pipelined = rayon::in_place_scope(|scope| {
+                pour_story(&mut LineCache::pipelined(&blocks, scope), &slots, balance)
+            });
+            assert_eq!(what(&pipelined), what(&on_demand));
+            assert_eq!(pipelined.end, on_demand.end);
         }
         // A frame six lines high is expected to take the first blocks: they
         // are set before pouring asks for any.
         let mut ahead = LineCache::new(&blocks);
-        ahead.set_ahead(Position::default(), Pt(160.0), Pt(72.0));
+        ahead.set_ahead(Position::default(), Pt(160.0), Pt(72.0), None);
         assert!(
             ahead.lines.len() >= 2,
             "{} blocks set ahead",
             ahead.lines.len()
         );
+        // And the blocks expected in the next frame are being set.
+        rayon::in_place_scope(|scope| {
+            let mut ahead = LineCache::pipelined(&blocks, scope);
+            let next = Some((Pt(160.0), Pt(72.0)));
+            ahead.set_ahead(Position::default(), Pt(160.0), Pt(72.0), next);
+            assert!(ahead.lines.len() >= 2, "{} blocks set", ahead.lines.len());
+            assert!(!ahead.pending.is_empty(), "nothing set for the next frame");
+            let later: Vec<(usize, LineSet)> = ahead.pending.keys().copied().collect();
+            for (block, set) in later {
+                let on_demand = lines_of(&blocks[block], set);
+                let texts = |lines: &[Line]| -> Vec<String> {
+                    lines
+                        .iter()
+                        .map(|l| l.runs.iter().map(|r| r.text.as_str()).collect())
+                        .collect()
+                };
+                assert_eq!(texts(ahead.get(block, set)), texts(&on_demand));
+            }
+            assert!(ahead.pending.is_empty());
+        });
     }
 
     #[test]

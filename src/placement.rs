@@ -81,73 +81,14 @@ pub struct Files<'a> {
 
 /// Chooses the page count and pours every story.
 pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -> Placement<'l> {
-    let mut caches: Vec<LineCache> = stories
-        .iter()
-        .map(|s| LineCache::new(&s.story.blocks))
-        .collect();
-    let (min, max, _) = layout.pages.bounds();
-    let (min, max) = (min.max(1) as usize, max.clamp(1, MAX_PAGES) as usize);
-    let pour_at = |caches: &mut Vec<LineCache>, count: usize| {
-        let masters = sequence::masters(layout, count);
-        let slots: Vec<Vec<Slot>> = stories.iter().map(|s| s.frames.slots(&masters)).collect();
-        let poured = stories
+    // The lines of the next slot are set in this scope while a slot is poured.
+    let (attempt, findings) = rayon::in_place_scope(|scope| {
+        let mut caches: Vec<LineCache> = stories
             .iter()
-            .zip(caches.iter_mut())
-            .zip(&slots)
-            .map(|((s, cache), slots)| flow::pour_story(cache, slots, s.balance))
+            .map(|s| LineCache::pipelined(&s.story.blocks, scope))
             .collect();
-        Attempt {
-            count,
-            poured,
-            slots,
-        }
-    };
-    let counts: Vec<usize> = (min..=max)
-        .filter(|&k| layout.pages.allows(k as u32))
-        .collect();
-    let first = estimate(layout, &stories, &mut caches, max);
-    let mut at = counts
-        .iter()
-        .position(|&k| k >= first)
-        .unwrap_or(counts.len().saturating_sub(1));
-    let mut n = counts.get(at).copied().unwrap_or(min);
-    let mut attempt = pour_at(&mut caches, n);
-    loop {
-        let overset = attempt.overset(&stories);
-        // More pages help a story whose chain has frames on the pages
-        // between, or an issue of one page (whose masters differ).
-        let helps = n < 2 || overset.iter().any(|&i| stories[i].frames.repeats(layout));
-        if overset.is_empty() || !helps || at + 1 >= counts.len() {
-            break;
-        }
-        at += 1;
-        n = counts[at];
-        // One attempt's lines in memory at a time.
-        drop(attempt);
-        attempt = pour_at(&mut caches, n);
-    }
-    let mut findings = Vec::new();
-    for i in attempt.overset(&stories) {
-        let s = &stories[i];
-        let end = attempt.poured[i].end;
-        let lines = flow::lines_left(&mut caches[i], end, s.frames.last_width());
-        findings.push(overset(
-            layout,
-            s,
-            (end, &attempt.slots[i]),
-            lines,
-            n,
-            files,
-        ));
-    }
-    if attempt.overset(&stories).is_empty() && n == min && n > 1 {
-        let fewer = pour_at(&mut caches, n - 1);
-        if fewer.overset(&stories).is_empty() {
-            findings.push(room_left(layout, &stories, &attempt, files));
-        }
-    }
-    findings.extend(empty_chains(layout, &stories, files));
-    drop(caches);
+        pour_all(layout, &stories, &mut caches, files)
+    });
     let masters = sequence::masters(layout, attempt.count);
     let placed = stories
         .into_iter()
@@ -166,6 +107,79 @@ pub fn place<'l>(layout: &'l Layout, stories: Vec<StoryIn<'l>>, files: &Files) -
         stories: placed,
         findings,
     }
+}
+
+/// Pours every story at the fewest pages the layout allows where they fit
+/// (or the most, if they fit at none): that attempt, and what was found.
+fn pour_all(
+    layout: &Layout,
+    stories: &[StoryIn],
+    caches: &mut [LineCache],
+    files: &Files,
+) -> (Attempt, Vec<Finding>) {
+    let (min, max, _) = layout.pages.bounds();
+    let (min, max) = (min.max(1) as usize, max.clamp(1, MAX_PAGES) as usize);
+    let pour_at = |caches: &mut [LineCache], count: usize| {
+        let masters = sequence::masters(layout, count);
+        let slots: Vec<Vec<Slot>> = stories.iter().map(|s| s.frames.slots(&masters)).collect();
+        let poured = stories
+            .iter()
+            .zip(caches.iter_mut())
+            .zip(&slots)
+            .map(|((s, cache), slots)| flow::pour_story(cache, slots, s.balance))
+            .collect();
+        Attempt {
+            count,
+            poured,
+            slots,
+        }
+    };
+    let counts: Vec<usize> = (min..=max)
+        .filter(|&k| layout.pages.allows(k as u32))
+        .collect();
+    let first = estimate(layout, stories, caches, max);
+    let mut at = counts
+        .iter()
+        .position(|&k| k >= first)
+        .unwrap_or(counts.len().saturating_sub(1));
+    let mut n = counts.get(at).copied().unwrap_or(min);
+    let mut attempt = pour_at(caches, n);
+    loop {
+        let overset = attempt.overset(stories);
+        // More pages help a story whose chain has frames on the pages
+        // between, or an issue of one page (whose masters differ).
+        let helps = n < 2 || overset.iter().any(|&i| stories[i].frames.repeats(layout));
+        if overset.is_empty() || !helps || at + 1 >= counts.len() {
+            break;
+        }
+        at += 1;
+        n = counts[at];
+        // One attempt's lines in memory at a time.
+        drop(attempt);
+        attempt = pour_at(caches, n);
+    }
+    let mut findings = Vec::new();
+    for i in attempt.overset(stories) {
+        let s = &stories[i];
+        let end = attempt.poured[i].end;
+        let lines = flow::lines_left(&mut caches[i], end, s.frames.last_width());
+        findings.push(overset(
+            layout,
+            s,
+            (end, &attempt.slots[i]),
+            lines,
+            n,
+            files,
+        ));
+    }
+    if attempt.overset(stories).is_empty() && n == min && n > 1 {
+        let fewer = pour_at(caches, n - 1);
+        if fewer.overset(stories).is_empty() {
+            findings.push(room_left(layout, stories, &attempt, files));
+        }
+    }
+    findings.extend(empty_chains(layout, stories, files));
+    (attempt, findings)
 }
 
 /// The masters of an issue of `count` pages where every page after the
