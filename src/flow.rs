@@ -184,7 +184,7 @@ pub struct Poured {
 /// table, set once per width.
 pub struct LineCache<'b, 's> {
     blocks: &'b [Block],
-    lines: FxHashMap<(usize, LineSet), Vec<Line>>,
+    lines: FxHashMap<Key, Vec<Line>>,
     tables: FxHashMap<(usize, u32), Rc<SetTable>>,
     /// Whether the lines a slot will ask for are set beforehand, on every core.
     ahead: bool,
@@ -192,8 +192,11 @@ pub struct LineCache<'b, 's> {
     /// poured, if anywhere.
     scope: Option<&'s rayon::Scope<'b>>,
     /// The lines being set there, each given back when it is done.
-    pending: FxHashMap<(usize, LineSet), Pending>,
+    pending: FxHashMap<Key, Pending>,
 }
+
+/// A block's lines in a set: the block, and the set.
+type Key = (usize, LineSet);
 
 /// The lines of a block being set on another thread, or the panic that
 /// stopped them: `None` until they are done.
@@ -230,18 +233,42 @@ impl<'b, 's> LineCache<'b, 's> {
         }
     }
 
-    /// Sets beforehand the lines a slot `width` wide will most likely ask
-    /// for from `pos`, and starts setting those of the slot after it (`next`,
-    /// its width and height, if any): the block there, from where it stands,
-    /// and those after it, as many as their length says will fill the slots
-    /// (one more after a heading, for the text it keeps with). The slot's
-    /// own are set on every core at once; the next slot's, each as a job of
-    /// rayon's, are set while this one is poured. Pouring finds them here,
-    /// and sets itself any it needs past them; they are the lines it would set.
+    /// Sets beforehand the lines a slot `width` wide and `height` high will
+    /// most likely ask for from `pos`, on every core at once, and starts
+    /// setting those of the slot after it (`next`, its width and height), each
+    /// as a job of rayon's, to be set while this one is poured (if the cache
+    /// has a scope for them). Pouring finds them here, and sets itself any it
+    /// needs past them; they are the lines it would set.
     fn set_ahead(&mut self, pos: Position, width: Pt, height: Pt, next: Option<(Pt, Pt)>) {
         if !self.ahead {
             return;
         }
+        let next = next.filter(|_| self.scope.is_some());
+        let (now, later) = self.expected(pos, (width, height), next);
+        if now.len() >= 2 {
+            // One block is set as soon when pouring asks for it.
+            use rayon::prelude::*;
+            let blocks = self.blocks;
+            let set: Vec<(Key, Vec<Line>)> = now
+                .into_par_iter()
+                .map(|(i, set)| ((i, set), lines_of(&blocks[i], set)))
+                .collect();
+            self.lines.extend(set);
+        }
+        self.start(later);
+    }
+
+    /// The lines not set yet that a slot (`slot`: its width and height) will
+    /// most likely ask for from `pos`, and those the slot after it will
+    /// (`next`): the block there, from where it stands, and those after it,
+    /// as many as their length says will fill the slots (one more after a
+    /// heading, for the text it keeps with).
+    fn expected(
+        &mut self,
+        pos: Position,
+        (width, height): (Pt, Pt),
+        mut next: Option<(Pt, Pt)>,
+    ) -> (Vec<Key>, Vec<Key>) {
         let in_text = self
             .blocks
             .get(pos.block)
@@ -256,14 +283,13 @@ impl<'b, 's> LineCache<'b, 's> {
             width: width.0.to_bits(),
             unhyphenated: None,
         };
-        let mut now: Vec<(usize, LineSet)> = Vec::new();
-        let mut later: Vec<(usize, LineSet)> = Vec::new();
-        let mut next = next.filter(|_| self.scope.is_some());
+        let (mut now, mut later) = (Vec::new(), Vec::new());
         let (mut width, mut room, mut in_slot) = (width, height, true);
         let (mut block, mut set, mut line) = (pos.block, pos.set, pos.line);
         let mut keep = false;
         while let Some(b) = self.blocks.get(block) {
             if room <= Pt::ZERO && !keep {
+                // On into the next slot: the block that starts it, at its width.
                 let Some((w, h)) = next.take() else { break };
                 (width, room, in_slot) = (w, room + h, false);
                 if block > pos.block {
@@ -277,11 +303,7 @@ impl<'b, 's> LineCache<'b, 's> {
                         Some(lines) => lines.len().saturating_sub(line),
                         None => {
                             if !self.pending.contains_key(&key) {
-                                if in_slot {
-                                    now.push(key)
-                                } else {
-                                    later.push(key)
-                                }
+                                if in_slot { &mut now } else { &mut later }.push(key);
                             }
                             p.estimated_lines(set.from_item, width)
                         }
@@ -295,36 +317,33 @@ impl<'b, 's> LineCache<'b, 's> {
             keep = b.keep_with_next;
             (block, set, line) = (block + 1, start_of(width), 0);
         }
-        if now.len() >= 2 {
-            // One block is set as soon when pouring asks for it.
-            use rayon::prelude::*;
-            let blocks = self.blocks;
-            let set: Vec<((usize, LineSet), Vec<Line>)> = now
-                .into_par_iter()
-                .map(|(i, set)| ((i, set), lines_of(&blocks[i], set)))
-                .collect();
-            self.lines.extend(set);
-        }
-        if let Some(scope) = self.scope {
-            let blocks = self.blocks;
-            for key in later {
-                let done: Pending = Arc::default();
-                self.pending.insert(key, Arc::clone(&done));
-                scope.spawn(move |_| {
-                    let (block, set) = key;
-                    let lines = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        lines_of(&blocks[block], set)
-                    }));
-                    *done.lock().unwrap_or_else(PoisonError::into_inner) = Some(lines);
-                });
-            }
+        (now, later)
+    }
+
+    /// Starts setting the lines of `keys`, each as a job in the cache's
+    /// scope; [`LineCache::settle`] takes them when pouring asks for them.
+    fn start(&mut self, keys: Vec<Key>) {
+        let Some(scope) = self.scope else {
+            return;
+        };
+        let blocks = self.blocks;
+        for key in keys {
+            let done: Pending = Arc::default();
+            self.pending.insert(key, Arc::clone(&done));
+            scope.spawn(move |_| {
+                let (block, set) = key;
+                let lines = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    lines_of(&blocks[block], set)
+                }));
+                *done.lock().unwrap_or_else(PoisonError::into_inner) = Some(lines);
+            });
         }
     }
 
     /// Waits for the lines of `key` if they are being set on another
     /// thread, running rayon's jobs meanwhile, and keeps them. A panic
     /// there goes on here, where the lines were asked for.
-    fn settle(&mut self, key: (usize, LineSet)) {
+    fn settle(&mut self, key: Key) {
         let Some(done) = self.pending.remove(&key) else {
             return;
         };
