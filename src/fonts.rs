@@ -18,6 +18,9 @@ pub struct Face {
     pub data: Arc<crate::error::FileBytes>,
     /// The face for the PDF writer.
     pub pdf_font: krilla::text::Font,
+    /// The face for the shaper (HarfRust), which keeps the tables it
+    /// prepares for shaping, once for every thread.
+    pub shaping: harfrust::Font,
     /// Font units per em.
     pub units_per_em: f32,
     /// Height of capitals, in em.
@@ -142,6 +145,12 @@ fn pdf_font_of(data: &Arc<crate::error::FileBytes>) -> Option<krilla::text::Font
     krilla::text::Font::new(shared.into(), 0)
 }
 
+/// The shaper's face on a font file's bytes (`None` if it cannot read them).
+fn shaping_font_of(data: &Arc<crate::error::FileBytes>) -> Option<harfrust::Font> {
+    let shared: Arc<dyn AsRef<[u8]> + Send + Sync> = data.clone();
+    harfrust::Font::new(harfrust::font::Blob::from(shared), 0)
+}
+
 impl Face {
     /// A handle of the PDF writer's on this face that no other writer
     /// shares, for an edition's own. krilla clones the handle it is given at
@@ -184,10 +193,13 @@ impl Face {
         let data = Arc::new(bytes);
         let pdf_font =
             pdf_font_of(&data).ok_or_else(|| bad("the PDF writer cannot read this font".into()))?;
+        let shaping =
+            shaping_font_of(&data).ok_or_else(|| bad("the shaper cannot read this font".into()))?;
         Ok(Face {
             path: path.to_path_buf(),
             data,
             pdf_font,
+            shaping,
             units_per_em: upem,
             cap_height,
             space,

@@ -9,7 +9,7 @@
 //!    structure, language), with errors that point at the file, line, column and field;
 //! 2. [`fonts`], [`images`] and [`icc`] load what the layout and the stories name;
 //! 3. [`compose`] makes paragraphs: typography in the language,
-//!    shaping (rustybuzz), hyphenation (hypher), Knuth–Plass line breaking;
+//!    shaping (HarfRust), hyphenation (hypher), Knuth–Plass line breaking;
 //! 4. [`flow`] pours blocks through slots, keeping headings with their text,
 //!    avoiding orphans and widows, balancing, laying out tables;
 //! 5. [`story`] turns each story's Markdown into the flow's blocks;

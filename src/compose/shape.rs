@@ -1,4 +1,4 @@
-//! Shaping: styled text → glyphs with advances, by rustybuzz (kerning, ligatures).
+//! Shaping: styled text → glyphs with advances, by HarfRust (kerning, ligatures).
 
 use super::french::{NARROW_NBSP, NBSP};
 use super::hyphenate::Hyphenator;
@@ -118,7 +118,7 @@ pub fn ordinal_suffix(word: &str) -> Option<std::ops::Range<usize>> {
 /// Shapes text with the faces of a font set, reusing shape plans.
 ///
 /// A shaper and its forks (one a thread) share the words already shaped; each
-/// prepares a face for rustybuzz the first time it shapes with it, and
+/// prepares a face for HarfRust the first time it shapes with it, and
 /// keeps the words its thread has hyphenated.
 pub struct Shaper<'f> {
     common: Arc<Common<'f>>,
@@ -132,7 +132,7 @@ pub struct Shaper<'f> {
 /// What a shaper and its forks share.
 struct Common<'f> {
     fonts: &'f FontSet,
-    language: rustybuzz::Language,
+    language: harfrust::Language,
     /// Words already shaped, by face and figures (`2 × face + lining`): most
     /// words of an issue come back.
     words: Mutex<Vec<Words>>,
@@ -142,11 +142,11 @@ struct Common<'f> {
 /// short words of the issue's own, which need no guard against chosen keys).
 type Words = FxHashMap<Box<str>, Arc<[Shaped]>>;
 
-/// A face ready for rustybuzz, with its shape plans.
+/// A face ready for HarfRust, with its shape plans.
 struct ShapingFace<'f> {
-    face: rustybuzz::Face<'f>,
+    face: &'f harfrust::Font,
     /// The plan for text, and one with lining figures.
-    plans: [rustybuzz::ShapePlan; 2],
+    plans: [harfrust::ShapePlan; 2],
 }
 
 /// A glyph of a shaped word, in font units, its cluster relative to the word.
@@ -160,26 +160,27 @@ struct Shaped {
 }
 
 impl<'f> ShapingFace<'f> {
-    /// Parses a face for rustybuzz and makes its two plans.
-    fn new(data: &'f [u8], language: &rustybuzz::Language) -> ShapingFace<'f> {
-        let face = rustybuzz::Face::from_slice(data, 0).expect("font parsed at load time");
-        let lining = [rustybuzz::Feature::new(
-            rustybuzz::ttf_parser::Tag::from_bytes(b"lnum"),
-            1,
-            ..,
-        )];
-        let plan = |features: &[rustybuzz::Feature]| {
-            rustybuzz::ShapePlan::new(
-                &face,
-                rustybuzz::Direction::LeftToRight,
-                Some(rustybuzz::script::LATIN),
-                Some(language),
-                features,
-            )
-        };
-        let plans = [plan(&[]), plan(&lining)];
+    /// Prepares a face for HarfRust and makes its two plans.
+    fn new(face: &'f harfrust::Font, language: &harfrust::Language) -> ShapingFace<'f> {
+        let lining = [harfrust::Feature::new(harfrust::Tag::new(b"lnum"), 1, ..)];
+        let plans = [plan(face, language, &[]), plan(face, language, &lining)];
         ShapingFace { face, plans }
     }
+}
+
+/// A plan for left-to-right Latin text in `language` with `features`.
+fn plan(
+    face: &harfrust::Font,
+    language: &harfrust::Language,
+    features: &[harfrust::Feature],
+) -> harfrust::ShapePlan {
+    harfrust::ShapePlan::new(
+        face,
+        harfrust::Direction::LeftToRight,
+        Some(harfrust::Script::LATIN),
+        Some(language),
+        features,
+    )
 }
 
 impl<'f> Shaper<'f> {
@@ -217,11 +218,11 @@ impl<'f> Shaper<'f> {
         self.common.fonts.face(face).hyphen
     }
 
-    /// A face ready for rustybuzz, prepared on first use.
+    /// A face ready for HarfRust, prepared on first use.
     fn shaping_face(&self, face: FaceId) -> &ShapingFace<'f> {
         let fonts = self.common.fonts;
         self.faces[face.0]
-            .get_or_init(|| ShapingFace::new(&fonts.face(face).data, &self.common.language))
+            .get_or_init(|| ShapingFace::new(&fonts.face(face).shaping, &self.common.language))
     }
 
     /// Shapes `text` (a run of the paragraph starting at byte `base`) and appends
@@ -289,40 +290,45 @@ impl<'f> Shaper<'f> {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Shapes a word with rustybuzz.
+    /// Shapes a word with HarfRust.
     fn shape_word(&self, face: FaceId, word: &str, lining: bool) -> Arc<[Shaped]> {
         let shaping = self.shaping_face(face);
+        let shaper = harfrust::ShaperFont::new(shaping.face);
         let language = &self.common.language;
-        let mut buffer = rustybuzz::UnicodeBuffer::new();
-        buffer.push_str(word);
-        buffer.set_direction(rustybuzz::Direction::LeftToRight);
-        buffer.set_script(rustybuzz::script::LATIN);
-        buffer.set_language(language.clone());
+        let mut out = harfrust::Buffer::new();
+        out.push_str(word);
+        out.set_direction(harfrust::Direction::LeftToRight);
+        out.set_script(Some(harfrust::Script::LATIN));
+        out.set_language(Some(language.clone()));
         let french = language.as_str().starts_with("fr");
-        let out = match ordinal_suffix(word).filter(|_| french) {
+        let shaped = match ordinal_suffix(word).filter(|_| french) {
             // An ordinal (« 1er », « XXIe »): its letters as superiors.
             Some(sup) => {
-                let tag = |t: &[u8; 4]| rustybuzz::ttf_parser::Tag::from_bytes(t);
-                // rustybuzz takes an inclusive end for HarfBuzz's exclusive one.
+                // HarfRust takes an inclusive end for HarfBuzz's exclusive one.
                 let range = sup.start..=sup.end;
-                let mut features = vec![rustybuzz::Feature::new(tag(b"sups"), 1, range)];
+                let mut features = vec![harfrust::Feature::new(
+                    harfrust::Tag::new(b"sups"),
+                    1,
+                    range,
+                )];
                 if lining {
-                    features.push(rustybuzz::Feature::new(tag(b"lnum"), 1, ..));
+                    features.push(harfrust::Feature::new(harfrust::Tag::new(b"lnum"), 1, ..));
                 }
-                let plan = rustybuzz::ShapePlan::new(
-                    &shaping.face,
-                    rustybuzz::Direction::LeftToRight,
-                    Some(rustybuzz::script::LATIN),
-                    Some(language),
-                    &features,
-                );
-                rustybuzz::shape_with_plan(&shaping.face, &plan, buffer)
+                let plan = plan(shaping.face, language, &features);
+                let options = harfrust::ShapeOptions::new()
+                    .plan(Some(&plan))
+                    .features(&features);
+                harfrust::shape(&shaper, &mut out, options)
             }
             None => {
                 let plan = &shaping.plans[usize::from(lining)];
-                rustybuzz::shape_with_plan(&shaping.face, plan, buffer)
+                let options = harfrust::ShapeOptions::new().plan(Some(plan));
+                harfrust::shape(&shaper, &mut out, options)
             }
         };
+        // The buffer is set as its plan was made (left to right, Latin), the
+        // one thing shaping can fail on.
+        shaped.expect("a buffer set as its plan");
         out.glyph_infos()
             .iter()
             .zip(out.glyph_positions())
