@@ -32,9 +32,8 @@ fn main() {
     let gnu_linux = var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu";
     println!("cargo:rerun-if-env-changed=MAQUETTE_PIE");
     let pie = std::env::var_os("MAQUETTE_PIE").is_some();
-    let fixed = ["-no-pie".to_owned()];
-    if gnu_linux && !pie && links_with(&fixed) {
-        println!("cargo:rustc-link-arg-bins={}", fixed[0]);
+    if gnu_linux && !pie && links_with(&["-no-pie".to_owned()]) {
+        println!("cargo:rustc-link-arg-bins=-no-pie");
     } else if native && gnu_linux && glibc_reads_relr() {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }

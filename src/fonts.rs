@@ -18,8 +18,8 @@ pub struct Face {
     pub data: Arc<crate::error::FileBytes>,
     /// The face for the PDF writer.
     pub pdf_font: krilla::text::Font,
-    /// The face for the shaper (HarfRust), which keeps the tables it
-    /// prepares for shaping, once for every thread.
+    /// The face for the shaper (HarfRust): the tables it prepares for
+    /// shaping are prepared once, for all threads.
     pub shaping: harfrust::Font,
     /// Font units per em.
     pub units_per_em: f32,

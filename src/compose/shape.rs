@@ -442,6 +442,38 @@ impl<'f> Shaper<'f> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fonts::serif_for_tests;
+
+    /// The glyph ids of a word shaped in EB Garamond, in French.
+    fn ids(word: &str, lining: bool) -> Vec<u16> {
+        let fonts = serif_for_tests();
+        let shaper = Shaper::new(&fonts, Language::French);
+        let face = fonts
+            .find("serif", crate::model::layout::Weight::Regular, false)
+            .expect("the serif face");
+        shaper
+            .word(face, word, lining)
+            .iter()
+            .map(|g| g.id)
+            .collect()
+    }
+
+    #[test]
+    fn words_get_the_font_s_ligatures_superiors_and_figures() {
+        // « fi » takes the font's ligature forms (EB Garamond draws them as
+        // two glyphs): not the f and the i of words where they stand alone.
+        let alone = [ids("f", false), ids("i", false)].concat();
+        assert_ne!(ids("fi", false), alone);
+        // An ordinal's letters are superiors: not the letters of « er ».
+        let ordinal = ids("1er", false);
+        let plain = ids("er", false);
+        assert_eq!(ordinal.len(), 3);
+        assert_ne!(ordinal[1..], plain[..]);
+        // Figures are old-style in text and lining where asked; a word that
+        // mixes figures and capitals gets lining ones by itself.
+        assert_ne!(ids("1", false), ids("1", true));
+        assert_eq!(ids("A1", false), ids("A1", true));
+    }
 
     #[test]
     fn ordinals() {
