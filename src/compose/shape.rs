@@ -6,8 +6,7 @@ use super::RunStyle;
 use crate::fonts::{FaceId, FontSet};
 use crate::model::language::Language;
 use rustc_hash::FxHashMap;
-use std::cell::OnceCell;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Width of the narrow no-break space (before ; ! ? and in numbers), in em:
 /// the « fine » of French typography, about an eighth of an em. The font's own
@@ -117,14 +116,11 @@ pub fn ordinal_suffix(word: &str) -> Option<std::ops::Range<usize>> {
 
 /// Shapes text with the faces of a font set, reusing shape plans.
 ///
-/// A shaper and its forks (one a thread) share the words already shaped; each
-/// prepares a face for HarfRust the first time it shapes with it, and
-/// keeps the words its thread has hyphenated.
+/// A shaper and its forks (one a thread) share the words already shaped and
+/// the faces' shape plans, made the first time one of them shapes with a
+/// face; each keeps the words its thread has hyphenated.
 pub struct Shaper<'f> {
     common: Arc<Common<'f>>,
-    /// Per face, made on first use: the face and its plans for text and for
-    /// lining figures.
-    faces: Vec<OnceCell<ShapingFace<'f>>>,
     /// The words hyphenated on this shaper's thread.
     hyphenator: Hyphenator,
 }
@@ -133,6 +129,9 @@ pub struct Shaper<'f> {
 struct Common<'f> {
     fonts: &'f FontSet,
     language: harfrust::Language,
+    /// Per face, made on first use: the face and its plans for text and for
+    /// lining figures.
+    faces: Vec<OnceLock<ShapingFace<'f>>>,
     /// Words already shaped, by face and figures (`2 × face + lining`): most
     /// words of an issue come back.
     words: Mutex<Vec<Words>>,
@@ -190,10 +189,10 @@ impl<'f> Shaper<'f> {
         let common = Common {
             fonts,
             language: language.code().parse().expect("valid language tag"),
+            faces: (0..count).map(|_| OnceLock::new()).collect(),
             words: Mutex::new(vec![FxHashMap::default(); 2 * count]),
         };
         Shaper {
-            faces: (0..count).map(|_| OnceCell::new()).collect(),
             common: Arc::new(common),
             hyphenator: Hyphenator::default(),
         }
@@ -203,7 +202,6 @@ impl<'f> Shaper<'f> {
     pub fn fork(&self) -> Shaper<'f> {
         Shaper {
             common: Arc::clone(&self.common),
-            faces: (0..self.faces.len()).map(|_| OnceCell::new()).collect(),
             hyphenator: Hyphenator::default(),
         }
     }
@@ -218,11 +216,12 @@ impl<'f> Shaper<'f> {
         self.common.fonts.face(face).hyphen
     }
 
-    /// A face ready for HarfRust, prepared on first use.
+    /// A face ready for HarfRust, prepared on first use by whichever
+    /// thread shapes with it first.
     fn shaping_face(&self, face: FaceId) -> &ShapingFace<'f> {
-        let fonts = self.common.fonts;
-        self.faces[face.0]
-            .get_or_init(|| ShapingFace::new(&fonts.face(face).shaping, &self.common.language))
+        let common = &*self.common;
+        common.faces[face.0]
+            .get_or_init(|| ShapingFace::new(&common.fonts.face(face).shaping, &common.language))
     }
 
     /// Shapes `text` (a run of the paragraph starting at byte `base`) and appends
