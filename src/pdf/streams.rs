@@ -14,7 +14,10 @@ const AMBIGUOUS_END: &[u8] = b"\r\nendstream";
 
 /// The PDF unchanged, or with a CR LF before `endstream` wherever the data
 /// ends with a carriage return, and its cross-reference table moved to match.
-pub fn unambiguous(bytes: Vec<u8>) -> Result<Vec<u8>> {
+/// The bytes are moved within their own buffer: a copy of the file would
+/// take as much memory again, and 0.3 ms on the example (whose web edition
+/// has such a stream).
+pub fn unambiguous(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
     // Each insertion goes after the data's own carriage return.
     let at: Vec<usize> = memchr::memmem::find_iter(&bytes, AMBIGUOUS_END)
         .map(|i| i + 1)
@@ -35,18 +38,29 @@ pub fn unambiguous(bytes: Vec<u8>) -> Result<Vec<u8>> {
     if bytes.get(xref..xref + 4) != Some(b"xref") {
         return Err(fail("the cross-reference is not a table"));
     }
-    let mut out = Vec::with_capacity(bytes.len() + at.len());
-    let mut from = 0;
-    for &a in &at {
-        out.extend_from_slice(&bytes[from..a]);
-        out.push(b'\r');
-        from = a;
+    // Every stream comes before `startxref`: what follows it is written anew.
+    if at.last().is_some_and(|&a| a > start_at) {
+        return Err(fail("a stream after startxref"));
     }
-    out.extend_from_slice(&bytes[from..start_at]);
-    out.extend_from_slice(format!("{}\n%%EOF\n", xref + shift(xref)).as_bytes());
+    insert_carriage_returns(&mut bytes, start_at, &at);
+    bytes.extend_from_slice(format!("{}\n%%EOF\n", xref + shift(xref)).as_bytes());
     let table = xref + shift(xref);
-    shift_entries(&mut out[table..], &shift).ok_or_else(|| fail("a malformed table"))?;
-    Ok(out)
+    shift_entries(&mut bytes[table..], &shift).ok_or_else(|| fail("a malformed table"))?;
+    Ok(bytes)
+}
+
+/// Keeps `bytes` up to `end`, with a carriage return inserted before each
+/// offset of `at` (ascending, none past `end`): each stretch between two
+/// offsets moves once, last first, by the insertions before it.
+fn insert_carriage_returns(bytes: &mut Vec<u8>, end: usize, at: &[usize]) {
+    bytes.truncate(end);
+    bytes.resize(end + at.len(), 0);
+    let mut stretch_end = end;
+    for (k, &a) in at.iter().enumerate().rev() {
+        bytes.copy_within(a..stretch_end, a + k + 1);
+        bytes[a + k] = b'\r';
+        stretch_end = a;
+    }
 }
 
 /// The offset `startxref` gives, and where that number starts.
@@ -94,6 +108,16 @@ mod tests {
         let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
         encoder.write_all(data).unwrap();
         encoder.finish().unwrap()
+    }
+
+    #[test]
+    fn carriage_returns_go_before_each_offset_and_the_rest_is_cut() {
+        let mut bytes = b"ab|cd|ef|gh".to_vec();
+        insert_carriage_returns(&mut bytes, 9, &[2, 3, 8]);
+        assert_eq!(bytes, b"ab\r|\rcd|ef\r|");
+        let mut none = b"abc".to_vec();
+        insert_carriage_returns(&mut none, 2, &[]);
+        assert_eq!(none, b"ab");
     }
 
     #[test]
