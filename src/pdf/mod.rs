@@ -221,6 +221,8 @@ fn draw(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
     let mut tags = tags::Collector::default();
     // How each line reads at its end: in the web edition, what its text needs there.
     let line_ends = web.then(|| text::line_ends(doc));
+    // The glyphs of a run as krilla takes them, in one buffer from run to run.
+    let mut glyphs = Vec::new();
     for (page_index, page) in doc.pages.iter().enumerate() {
         let mut links: Vec<FoundLink> = Vec::new();
         let mut settings = PageSettings::new(sheet);
@@ -249,7 +251,15 @@ fn draw(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8>> {
                 let end = line_ends
                     .as_ref()
                     .map_or(text::LineEnd::AsDrawn, |ends| ends[page_index][m]);
-                draw_mark(&press, &mut surface, mark, end, &mut tags, &mut links)?;
+                draw_mark(
+                    &press,
+                    &mut surface,
+                    mark,
+                    end,
+                    &mut tags,
+                    &mut links,
+                    &mut glyphs,
+                )?;
             }
             surface.pop();
             if print {
@@ -477,6 +487,7 @@ fn draw_mark(
     end: text::LineEnd,
     tags: &mut tags::Collector,
     links: &mut Vec<FoundLink>,
+    glyphs: &mut Vec<KrillaGlyph>,
 ) -> Result<()> {
     let web = press.edition == Edition::Web;
     match mark {
@@ -514,20 +525,19 @@ fn draw_mark(
             baseline,
             origin,
         } => {
-            let read;
-            let runs: &[LineRun] = if end == text::LineEnd::AsDrawn {
-                runs
-            } else {
-                let face = runs.last().map(|r| r.style.face.0);
+            // The last run as it reads at the line's end; the others as drawn.
+            let ending = runs.last().and_then(|last| {
                 // The face's space, if it has one (not `.notdef`, glyph 0).
-                let faces = press.doc.fonts.faces();
-                let space = face
-                    .and_then(|f| faces.get(f))
+                let space = press
+                    .doc
+                    .fonts
+                    .faces()
+                    .get(last.style.face.0)
                     .map(|f| f.space_glyph)
                     .filter(|&g| g != 0);
-                read = text::with_end(runs, end, space);
-                &read
-            };
+                text::ending(last, end, space)
+            });
+            let ending_of = |k: usize| ending.as_ref().filter(|_| k + 1 == runs.len());
             // Plain runs are tagged together; a link or a list label on its own.
             let mut i = 0;
             while i < runs.len() {
@@ -541,9 +551,10 @@ fn draw_mark(
                 // a table header repeated on the next column.
                 let furniture = ArtifactType::PaginationOther;
                 let id = tagged(surface, press.tagged, Some(*origin), furniture, |s| {
-                    drawn = runs[i..j]
-                        .iter()
-                        .try_for_each(|run| draw_run(press, s, run, *x, *baseline));
+                    drawn = (i..j).try_for_each(|k| {
+                        let at = Point::from_xy((*x + runs[k].x).0, baseline.0);
+                        draw_run(press, s, &runs[k], ending_of(k), at, glyphs)
+                    });
                 });
                 drawn?;
                 let link = runs[i].style.link.clone();
@@ -552,7 +563,9 @@ fn draw_mark(
                     (Some(uri), false) => tags::Kind::Link(uri),
                     (None, false) => tags::Kind::Content,
                 };
-                let text: String = runs[i..j].iter().map(|r| r.text.as_str()).collect();
+                let text: String = (i..j)
+                    .map(|k| ending_of(k).map_or(runs[k].text.as_str(), |e| e.text.as_str()))
+                    .collect();
                 let pending = id.and_then(|id| tags.add(*origin, id, kind, &text));
                 if let Some(uri) = link {
                     let size = runs[i].style.size.0;
@@ -703,45 +716,44 @@ fn kr_rect(r: Rect) -> Option<krilla::geom::Rect> {
     krilla::geom::Rect::from_xywh(r.x.0, r.y.0, r.w.0, r.h.0)
 }
 
-/// Draws a run of glyphs with its baseline at `baseline`, its frame's left edge at `x`.
+/// Draws a run of glyphs from `at` (its first glyph's pen on the baseline),
+/// the last of its line with how the line reads at its end; `glyphs` is the
+/// buffer krilla's glyphs are made in.
 fn draw_run(
     press: &Press,
     surface: &mut Surface,
     run: &LineRun,
-    x: Pt,
-    baseline: Pt,
+    ending: Option<&text::Ending>,
+    at: Point,
+    glyphs: &mut Vec<KrillaGlyph>,
 ) -> Result<()> {
-    if run.glyphs.is_empty() {
+    let added = ending.and_then(|e| e.added.as_ref());
+    if run.glyphs.is_empty() && added.is_none() {
         return Ok(());
     }
+    let text = ending.map_or(run.text.as_str(), |e| e.text.as_str());
     let size = run.style.size.0;
-    let glyphs: Vec<KrillaGlyph> = run
-        .glyphs
-        .iter()
-        .enumerate()
-        .map(|(k, g)| {
-            let (x_offset, y_offset) = run.offset(k);
-            KrillaGlyph::new(
-                GlyphId::new(u32::from(g.id)),
-                g.advance / size,
-                x_offset / size,
-                y_offset / size,
-                0.0,
-                run.range(k),
-                None,
-            )
-        })
-        .collect();
+    let placed = run.glyphs.iter().chain(added).enumerate();
+    glyphs.clear();
+    glyphs.extend(placed.map(|(k, g)| {
+        let (x_offset, y_offset) = run.offset(k);
+        // The glyph's text runs to the next cluster's, as in `LineRun::range`.
+        let later = run.glyphs.get(k + 1..).unwrap_or_default().iter();
+        let later = later.chain(added).map(|g| g.start);
+        let end = crate::compose::shape::next_cluster(g.start, later, text.len());
+        KrillaGlyph::new(
+            GlyphId::new(u32::from(g.id)),
+            g.advance / size,
+            x_offset / size,
+            y_offset / size,
+            0.0,
+            g.start as usize..end as usize,
+            None,
+        )
+    }));
     surface.set_fill(Some(press.fill(&run.style.color)?));
     let font = press.fonts[run.style.face.0].clone();
-    surface.draw_glyphs(
-        Point::from_xy((x + run.x).0, baseline.0),
-        &glyphs,
-        font,
-        &run.text,
-        size,
-        false,
-    );
+    surface.draw_glyphs(at, glyphs, font, text, size, false);
     Ok(())
 }
 

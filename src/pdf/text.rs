@@ -171,43 +171,103 @@ fn find_line(source: &str, from: usize, text: &str) -> Option<(usize, bool)> {
     Some((start + found + text.len(), false))
 }
 
-/// The runs of a line with its end as it reads: a space glyph (`space`, the
-/// last run's face's, drawn with no advance) appended for `Space`, the last
-/// hyphen's text made U+00AD for `SoftHyphen`.
-pub fn with_end(runs: &[LineRun], end: LineEnd, space: Option<u16>) -> Vec<LineRun> {
-    let mut runs = runs.to_vec();
-    let Some(last) = runs.last_mut() else {
-        return runs;
-    };
+/// The last run of a line as it reads at its end, when that is not as drawn.
+#[derive(Debug)]
+pub struct Ending {
+    /// The run's text as it reads.
+    pub text: String,
+    /// A glyph drawn after the run's own, with no advance, reading the end of
+    /// `text` from its `start`.
+    pub added: Option<PlacedGlyph>,
+}
+
+/// How the last run of a line reads at its end, or none if as drawn: with a
+/// space glyph (`space`, the run's face's) added for `Space`, with its last
+/// hyphen's text made U+00AD for `SoftHyphen`. The line's runs are drawn as
+/// they are, this one with its ending.
+pub fn ending(last: &LineRun, end: LineEnd, space: Option<u16>) -> Option<Ending> {
     match end {
-        LineEnd::AsDrawn => {}
+        LineEnd::AsDrawn => None,
         LineEnd::Space => {
-            if let Some(id) = space {
-                let at = last.text.len();
-                last.text.push(' ');
-                last.glyphs.push(PlacedGlyph {
+            let id = space?;
+            let at = last.text.len();
+            let mut text = String::with_capacity(at + 1);
+            text.push_str(&last.text);
+            text.push(' ');
+            Some(Ending {
+                text,
+                added: Some(PlacedGlyph {
                     id,
                     advance: 0.0,
                     start: at as u32,
-                });
-            }
+                }),
+            })
         }
         LineEnd::SoftHyphen => {
             // The hyphen is the last glyph's text: it reads to the end.
-            if let Some(at) = last.text.strip_suffix('-').map(str::len) {
-                if last.glyphs.last().is_some_and(|g| g.start as usize == at) {
-                    last.text.truncate(at);
-                    last.text.push('\u{AD}');
-                }
-            }
+            let at = last.text.strip_suffix('-').map(str::len)?;
+            last.glyphs
+                .last()
+                .is_some_and(|g| g.start as usize == at)
+                .then(|| Ending {
+                    text: format!("{}\u{AD}", &last.text[..at]),
+                    added: None,
+                })
         }
     }
-    runs
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compose::RunStyle;
+    use std::sync::Arc;
+
+    /// A run showing `text`, one glyph a character.
+    fn run(text: &str) -> LineRun {
+        LineRun {
+            style: Arc::new(RunStyle {
+                face: crate::fonts::FaceId(0),
+                size: crate::units::Pt(10.0),
+                color: "black".into(),
+                link: None,
+                tracking: crate::units::Pt::ZERO,
+            }),
+            x: crate::units::Pt::ZERO,
+            width: crate::units::Pt::ZERO,
+            glyphs: text
+                .char_indices()
+                .map(|(i, _)| PlacedGlyph {
+                    id: 1,
+                    advance: 1.0,
+                    start: i as u32,
+                })
+                .collect(),
+            offsets: Vec::new(),
+            text: text.into(),
+            label: false,
+        }
+    }
+
+    #[test]
+    fn a_line_s_end_reads_a_space_a_soft_hyphen_or_as_drawn() {
+        let space = ending(&run("mot"), LineEnd::Space, Some(3)).unwrap();
+        assert_eq!(space.text, "mot ");
+        assert_eq!(
+            space.added.map(|g| (g.id, g.advance, g.start)),
+            Some((3, 0.0, 3))
+        );
+        // A face without a space glyph reads as drawn.
+        assert!(ending(&run("mot"), LineEnd::Space, None).is_none());
+        let hyphen = ending(&run("lon-"), LineEnd::SoftHyphen, Some(3)).unwrap();
+        assert_eq!(hyphen.text, "lon\u{AD}");
+        assert!(hyphen.added.is_none());
+        // A hyphen that is not its own glyph's text is left as it is.
+        let mut fused = run("lon-");
+        fused.glyphs.pop();
+        assert!(ending(&fused, LineEnd::SoftHyphen, None).is_none());
+        assert!(ending(&run("mot"), LineEnd::AsDrawn, Some(3)).is_none());
+    }
 
     fn ends(source: &str, lines: &[&str]) -> Vec<LineEnd> {
         let lines: Vec<((usize, usize), String)> =
