@@ -140,9 +140,17 @@ impl LineRun {
     /// The text of glyph `index`, in `text`: the glyphs of a run cover its
     /// text whole, cluster after cluster, and those of one cluster share it.
     pub fn range(&self, index: usize) -> Range<usize> {
-        let start = self.glyphs[index].start;
-        let later = self.glyphs[index + 1..].iter().map(|g| g.start);
-        start as usize..shape::next_cluster(start, later, self.text.len()) as usize
+        let start = self.glyphs[index].start as usize;
+        start..self.text_end(index, None, self.text.len())
+    }
+
+    /// Where the text of glyph `index` ends, among the run's glyphs followed
+    /// by `added` (a glyph drawn after them, at index `glyphs.len()`), in a
+    /// text of `text_len` bytes: where the next cluster starts, or at the end.
+    pub fn text_end(&self, index: usize, added: Option<&PlacedGlyph>, text_len: usize) -> usize {
+        let mut glyphs = self.glyphs.iter().chain(added).skip(index);
+        let start = glyphs.next().map_or(0, |g| g.start);
+        shape::next_cluster(start, glyphs.map(|g| g.start), text_len) as usize
     }
 
     /// Where glyph `index` is drawn off its pen position, in points (x, and

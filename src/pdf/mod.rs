@@ -737,17 +737,14 @@ fn draw_run(
     glyphs.clear();
     glyphs.extend(placed.map(|(k, g)| {
         let (x_offset, y_offset) = run.offset(k);
-        // The glyph's text runs to the next cluster's, as in `LineRun::range`.
-        let later = run.glyphs.get(k + 1..).unwrap_or_default().iter();
-        let later = later.chain(added).map(|g| g.start);
-        let end = crate::compose::shape::next_cluster(g.start, later, text.len());
+        let end = run.text_end(k, added, text.len());
         KrillaGlyph::new(
             GlyphId::new(u32::from(g.id)),
             g.advance / size,
             x_offset / size,
             y_offset / size,
             0.0,
-            g.start as usize..end as usize,
+            g.start as usize..end,
             None,
         )
     }));

@@ -43,8 +43,8 @@ pub fn unambiguous(mut bytes: Vec<u8>) -> Result<Vec<u8>> {
         return Err(fail("a stream after startxref"));
     }
     insert_carriage_returns(&mut bytes, start_at, &at);
-    bytes.extend_from_slice(format!("{}\n%%EOF\n", xref + shift(xref)).as_bytes());
     let table = xref + shift(xref);
+    bytes.extend_from_slice(format!("{table}\n%%EOF\n").as_bytes());
     shift_entries(&mut bytes[table..], &shift).ok_or_else(|| fail("a malformed table"))?;
     Ok(bytes)
 }

@@ -254,14 +254,21 @@ mod tests {
         let space = ending(&run("mot"), LineEnd::Space, Some(3)).unwrap();
         assert_eq!(space.text, "mot ");
         assert_eq!(
-            space.added.map(|g| (g.id, g.advance, g.start)),
+            space.added.as_ref().map(|g| (g.id, g.advance, g.start)),
             Some((3, 0.0, 3))
         );
         // A face without a space glyph reads as drawn.
         assert!(ending(&run("mot"), LineEnd::Space, None).is_none());
+        // The added space reads its own character; the last glyph before it, its own.
+        let mot = run("mot");
+        let added = space.added.as_ref();
+        assert_eq!(mot.text_end(2, added, space.text.len()), 3);
+        assert_eq!(mot.text_end(3, added, space.text.len()), 4);
         let hyphen = ending(&run("lon-"), LineEnd::SoftHyphen, Some(3)).unwrap();
         assert_eq!(hyphen.text, "lon\u{AD}");
         assert!(hyphen.added.is_none());
+        // The hyphen's glyph reads the soft hyphen whole (two bytes).
+        assert_eq!(run("lon-").text_end(3, None, hyphen.text.len()), 5);
         // A hyphen that is not its own glyph's text is left as it is.
         let mut fused = run("lon-");
         fused.glyphs.pop();
