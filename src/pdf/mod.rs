@@ -177,15 +177,15 @@ pub fn write(doc: &Document, edition: Edition, date: Timestamp) -> Result<Vec<u8
     let proof = doc.proof.is_some();
     let edition = if proof { Edition::Web } else { edition };
     let bytes = if edition == Edition::Print {
-        std::thread::scope(|scope| {
-            // The press's profile is read and compressed beside the pages.
-            let profile = scope.spawn(|| pdfx::OutputProfile::prepare(doc));
-            let bytes = draw(doc, edition, date);
-            let profile = profile
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            pdfx::conform(bytes?, doc, profile?)
-        })?
+        // The press's profile is read and checked beside the pages, as a
+        // job of rayon's (a thread of its own cost the start of one).
+        let mut profile = None;
+        let bytes = rayon::in_place_scope(|scope| {
+            scope.spawn(|_| profile = Some(pdfx::OutputProfile::prepare(doc)));
+            draw(doc, edition, date)
+        });
+        let profile = profile.expect("the scope ran the profile's job");
+        pdfx::conform(bytes?, doc, profile?)?
     } else if proof {
         draw(doc, edition, date)?
     } else {
