@@ -564,7 +564,7 @@ fn draw_mark(
                     (None, false) => tags::Kind::Content,
                 };
                 let text: String = (i..j)
-                    .map(|k| ending_of(k).map_or(runs[k].text.as_str(), |e| e.text.as_str()))
+                    .map(|k| text::reads(&runs[k], ending_of(k)))
                     .collect();
                 let pending = id.and_then(|id| tags.add(*origin, id, kind, &text));
                 if let Some(uri) = link {
@@ -731,7 +731,7 @@ fn draw_run(
     if run.glyphs.is_empty() && added.is_none() {
         return Ok(());
     }
-    let text = ending.map_or(run.text.as_str(), |e| e.text.as_str());
+    let text = text::reads(run, ending);
     let size = run.style.size.0;
     let placed = run.glyphs.iter().chain(added).enumerate();
     glyphs.clear();

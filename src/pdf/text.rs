@@ -181,6 +181,11 @@ pub struct Ending {
     pub added: Option<PlacedGlyph>,
 }
 
+/// The text a run reads, with its ending if it has one.
+pub fn reads<'r>(run: &'r LineRun, ending: Option<&'r Ending>) -> &'r str {
+    ending.map_or(run.text.as_str(), |e| e.text.as_str())
+}
+
 /// How the last run of a line reads at its end, or none if as drawn: with a
 /// space glyph (`space`, the run's face's) added for `Space`, with its last
 /// hyphen's text made U+00AD for `SoftHyphen`. The line's runs are drawn as
